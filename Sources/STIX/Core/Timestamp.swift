@@ -1,0 +1,141 @@
+/// A STIX timestamp (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`, RFC 3339 in UTC) as microseconds.
+///
+/// Accord orders and compares versions by this value; sub-microsecond digits are kept in the
+/// original JSON but not in the comparison key.
+///
+/// ```swift
+/// let t = try Timestamp.parse("2016-05-12T08:17:27.000Z")
+/// t.fractionDigits // 3
+/// ```
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public let microseconds: Int64
+    /// How many fraction digits the text had (0 when none).
+    public let fractionDigits: Int
+
+    /// Creates a timestamp from microseconds since the epoch.
+    public init(microseconds: Int64, fractionDigits: Int = 6) {
+        self.microseconds = microseconds
+        self.fractionDigits = fractionDigits
+    }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
+
+    /// Parses STIX/TAXII timestamp text, or returns the reason it is not one.
+    public static func parse(_ text: String) -> Result<Timestamp, TimestampError> {
+        var utf8 = Array(text.utf8)
+        return utf8.withUnsafeMutableBufferPointer { parse($0) }
+    }
+
+    private static func parse(_ b: UnsafeMutableBufferPointer<UInt8>) -> Result<Timestamp, TimestampError> {
+        func digits(_ at: Int, _ n: Int) -> Int? {
+            guard at + n <= b.count else { return nil }
+            var v = 0
+            for i in at..<(at + n) {
+                let c = b[i]
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            return v
+        }
+        func at(_ i: Int, _ c: Character) -> Bool { i < b.count && b[i] == c.asciiValue! }
+        guard let year = digits(0, 4), at(4, "-"), let month = digits(5, 2), at(7, "-"), let day = digits(8, 2),
+              at(10, "T"), let hour = digits(11, 2), at(13, ":"), let minute = digits(14, 2), at(16, ":"),
+              let second = digits(17, 2)
+        else { return .failure(.format) }
+        var i = 19
+        var fraction: Int64 = 0
+        var fractionDigits = 0
+        if at(i, ".") {
+            i += 1
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+                if fractionDigits < 6 { fraction = fraction * 10 + Int64(b[i] - 0x30) }
+                fractionDigits += 1
+                i += 1
+            }
+            if fractionDigits == 0 { return .failure(.format) }
+        }
+        guard at(i, "Z"), i + 1 == b.count else { return .failure(.format) }
+        for _ in Swift.min(fractionDigits, 6)..<6 { fraction *= 10 }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 60
+        else { return .failure(.outOfRange) }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return .success(Timestamp(microseconds: seconds * 1_000_000 + fraction, fractionDigits: fractionDigits))
+    }
+
+    /// The TAXII form: always six fraction digits (`2021-01-01T00:00:00.000000Z`).
+    public var taxiiString: String { format(fractionDigits: 6) }
+
+    /// The STIX form with millisecond precision (`2021-01-01T00:00:00.000Z`).
+    public var description: String { format(fractionDigits: 3) }
+
+    /// Formats with the given number of fraction digits (0, 3 or 6).
+    public func format(fractionDigits digits: Int) -> String {
+        let secondsTotal = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
+        let micros = microseconds - secondsTotal * 1_000_000
+        let days = secondsTotal >= 0 ? secondsTotal / 86_400 : (secondsTotal - 86_399) / 86_400
+        let rem = Int(secondsTotal - days * 86_400)
+        let (y, m, d) = civilFromDays(Int(days))
+        func pad(_ v: Int, _ n: Int) -> String {
+            let s = String(v)
+            return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
+        }
+        var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))"
+        if digits > 0 {
+            var f = Int(micros)
+            for _ in digits..<6 { f /= 10 }
+            out += "." + pad(f, digits)
+        }
+        return out + "Z"
+    }
+}
+
+/// Why a text is not a STIX timestamp.
+public enum TimestampError: Error, Sendable, CustomStringConvertible {
+    /// Not of the form `YYYY-MM-DDTHH:MM:SS[.s+]Z`.
+    case format
+    /// Well formed but not a real date or time (month 13, February 30).
+    case outOfRange
+
+    public var description: String {
+        switch self {
+        case .format: return "must be an RFC 3339 timestamp in UTC of the form YYYY-MM-DDTHH:MM:SS[.s+]Z"
+        case .outOfRange: return "is not a valid calendar date and time"
+        }
+    }
+}
+
+func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+}
+
+func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+    let z = z0 + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+}

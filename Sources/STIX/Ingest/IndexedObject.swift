@@ -1,0 +1,98 @@
+/// A valid STIX object ready to store: its original bytes plus the fields the store indexes.
+public struct IndexedObject: Sendable {
+    /// The object's JSON exactly as received.
+    public var raw: [UInt8]
+    /// `type--UUID`.
+    public var id: String
+    /// The object type.
+    public var type: String
+    /// The STIX version it declares ("2.1"; SCOs may omit it).
+    public var specVersion: String
+    /// `created` in microseconds, when present.
+    public var created: Int64?
+    /// The version key: `modified` in microseconds, or nil for unversioned objects.
+    public var modified: Int64?
+    /// The identity that created it, if stated.
+    public var createdByRef: String?
+    /// Whether this version revokes the object.
+    public var revoked: Bool
+    /// `object_marking_refs`.
+    public var markingRefs: [String]
+    /// The strictest TLP level among its object markings, if any.
+    public var tlp: TLP?
+    /// Every reference the object makes: JSON path and target id.
+    public var refs: [Reference]
+    /// Observable values it carries or, for indicators, tests for.
+    public var observables: [Observable]
+
+    /// One reference from an object to another.
+    public struct Reference: Sendable, Equatable {
+        /// Where the reference sits, such as `$.object_refs[2]`.
+        public var path: String
+        /// The referenced id.
+        public var target: String
+    }
+
+    /// One observable value, keyed the way STIX patterns name it (`ipv4-addr:value`).
+    public struct Observable: Sendable, Hashable {
+        /// The object path, such as `file:hashes.SHA-256`.
+        public var kind: String
+        /// The value, lowercased where case carries no meaning (hashes, domains).
+        public var value: String
+    }
+
+    /// True for types STIX does not version (SCOs and marking definitions).
+    public var isVersioned: Bool { modified != nil }
+}
+
+/// Extracts the index fields of a validated object.
+public enum ObjectIndexer {
+    /// Builds the stored form of a valid object; `value` is its parsed tree.
+    public static func index(raw: [UInt8], value: JSONValue) -> IndexedObject? {
+        guard let o = value.objectValue, let id = o["id"]?.stringValue, let type = o["type"]?.stringValue else { return nil }
+        func micros(_ key: String) -> Int64? {
+            guard let s = o[key]?.stringValue, case .success(let t) = Timestamp.parse(s) else { return nil }
+            return t.microseconds
+        }
+        let unversioned = type == "marking-definition" || TypeCatalog.observableTypes.contains(type)
+            || (TypeCatalog.spec(for: type) == nil && o["modified"] == nil)
+        let markings = o["object_marking_refs"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var refs: [IndexedObject.Reference] = []
+        collectRefs(value, path: "$", into: &refs)
+        return IndexedObject(
+            raw: raw, id: id, type: type,
+            specVersion: o["spec_version"]?.stringValue ?? "2.1",
+            created: micros("created"),
+            modified: unversioned ? nil : micros("modified"),
+            createdByRef: o["created_by_ref"]?.stringValue,
+            revoked: o["revoked"]?.boolValue ?? false,
+            markingRefs: markings,
+            tlp: TLP.strictest(of: markings),
+            refs: refs,
+            observables: ObservableExtractor.extract(type: type, object: o)
+        )
+    }
+
+    /// Collects every `*_ref` and `*_refs` value anywhere in the object.
+    static func collectRefs(_ value: JSONValue, path: String, into refs: inout [IndexedObject.Reference]) {
+        switch value {
+        case .object(let members):
+            for (key, v) in members {
+                let p = "\(path).\(key)"
+                if key.hasSuffix("_ref"), let target = v.stringValue {
+                    refs.append(.init(path: p, target: target))
+                } else if key.hasSuffix("_refs"), let list = v.arrayValue {
+                    for (i, e) in list.enumerated() {
+                        if let target = e.stringValue { refs.append(.init(path: "\(p)[\(i)]", target: target)) }
+                    }
+                } else {
+                    collectRefs(v, path: p, into: &refs)
+                }
+            }
+        case .array(let elements):
+            for (i, e) in elements.enumerated() { collectRefs(e, path: "\(path)[\(i)]", into: &refs) }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import STIX
+
+/// Reads, parses and validates a bundle on a background thread while the store writes the
+/// previous batches: the two cores of a small server each do half of an import.
+///
+/// Memory stays bounded: at most `queueDepth` batches wait between the two stages.
+///
+/// ```swift
+/// let pipeline = BundlePipeline(source: try FileByteSource(path: "bundle.json"))
+/// let report = try await store.ingest(from: pipeline, into: collection.id, options: .init())
+/// ```
+public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [[PreparedElement]] = []
+    private var finished = false
+    private var failure: DocumentError?
+    private var consumed = 0
+    private var bytes = 0
+    private var started = false
+    private var reader: BundleReader<Source>?
+    private let batchSize: Int
+    private let queueDepth: Int
+    private let preparer = ElementPreparer()
+
+    /// Creates a pipeline over `source`; reading starts with the first `nextBatch()`.
+    public init(source: Source, batchSize: Int = 512, queueDepth: Int = 8) {
+        reader = BundleReader(source: source)
+        self.batchSize = batchSize
+        self.queueDepth = queueDepth
+    }
+
+    /// Bytes of input read so far (for progress).
+    public var bytesRead: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return bytes
+    }
+
+    public func nextBatch() throws -> [PreparedElement]? {
+        condition.lock()
+        defer { condition.unlock() }
+        if !started {
+            started = true
+            let thread = Thread { [self] in produce() }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        while queue.isEmpty && !finished && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        if queue.isEmpty { return nil }
+        let batch = queue.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+
+    private func produce() {
+        guard var reader = self.reader else { return }
+        self.reader = nil
+        var batch: [PreparedElement] = []
+        batch.reserveCapacity(batchSize)
+        do throws(DocumentError) {
+            while let element = try reader.next() {
+                batch.append(preparer.prepare(element))
+                if batch.count >= batchSize {
+                    enqueue(batch, offset: reader.offset)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            let headerIssues = ElementPreparer.checkHeader(shape: reader.shape, header: reader.header)
+            if let issue = headerIssues.first {
+                throw DocumentError(offset: reader.offset, elementIndex: nil, reason: "\(issue.path): \(issue.reason)")
+            }
+            if !batch.isEmpty { enqueue(batch, offset: reader.offset) }
+            condition.lock()
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        } catch {
+            condition.lock()
+            failure = error
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func enqueue(_ batch: [PreparedElement], offset: Int) {
+        condition.lock()
+        while queue.count >= queueDepth && failure == nil { condition.wait() }
+        queue.append(batch)
+        bytes = offset
+        condition.broadcast()
+        condition.unlock()
+    }
+}

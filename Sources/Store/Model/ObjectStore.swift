@@ -1,0 +1,176 @@
+import STIX
+
+/// The storage contract every backend (SQLite now, PostgreSQL later) fulfils.
+///
+/// Everything above the store (CLI, TAXII, web, matching, sync) talks to this protocol only,
+/// so no SQL dialect leaks upward. Reads return the stored raw bytes of each object version.
+///
+/// ```swift
+/// let store = try SQLiteStore(directory: "./accord-data")
+/// let report = try await store.ingest(from: source, into: collection.id, options: .init())
+/// ```
+public protocol ObjectStore: Sendable {
+    /// Every collection, in creation order.
+    func collections() async throws -> [CollectionInfo]
+    /// The collection whose id or alias is `key`, if any.
+    func collection(_ key: String) async throws -> CollectionInfo?
+    /// Creates a collection; the id is a new UUIDv4.
+    func createCollection(alias: String, title: String, description: String?) async throws -> CollectionInfo
+    /// Ingests a stream of prepared elements as one transaction.
+    func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport
+    /// Streams matching object versions in (date_added, sequence) order to `body`.
+    func scan(_ query: ObjectQuery, _ body: @Sendable (StoredObject) throws -> Void) async throws
+    /// Counts per collection and type.
+    func statistics() async throws -> StoreStatistics
+}
+
+/// A blocking source of prepared elements, pulled by the store inside its write transaction.
+public protocol IngestSource: Sendable {
+    /// The next batch, or nil at the end. Throws to abort the whole ingest.
+    func nextBatch() throws -> [PreparedElement]?
+}
+
+/// How an ingest treats invalid objects.
+public struct IngestOptions: Sendable {
+    /// Store the valid objects even when others are rejected.
+    public var partial: Bool
+    /// The organisation that submits the content (stamped as owner of each version).
+    public var ownerOrganisation: String?
+    /// Called after each batch with the running totals, for progress display.
+    public var progress: (@Sendable (IngestReport) -> Void)?
+
+    /// Creates options; by default one invalid object rejects the whole bundle.
+    public init(partial: Bool = false, ownerOrganisation: String? = nil, progress: (@Sendable (IngestReport) -> Void)? = nil) {
+        self.partial = partial
+        self.ownerOrganisation = ownerOrganisation
+        self.progress = progress
+    }
+}
+
+/// What an ingest did.
+public struct IngestReport: Sendable {
+    /// Versions newly stored.
+    public var added = 0
+    /// Versions already stored with the same content.
+    public var unchanged = 0
+    /// Objects refused, with reasons (the first `maxKeptRejections`; `rejectedCount` counts all).
+    public var rejections: [Rejection] = []
+    /// How many objects were refused.
+    public var rejectedCount = 0
+    /// How many SHOULD-level warnings the accepted objects raised.
+    public var warningCount = 0
+    /// True when the transaction was committed.
+    public var committed = false
+    /// The date_added stamped on the added versions (microseconds).
+    public var dateAdded: Int64?
+
+    /// Rejections kept in memory at most; a hostile bundle cannot grow the report without bound.
+    public static let maxKeptRejections = 10_000
+
+    /// Creates an empty report.
+    public init() {}
+
+    /// Elements read so far, whatever became of them.
+    public var processed = 0
+
+    mutating func reject(_ r: Rejection) {
+        rejectedCount += 1
+        if rejections.count < Self.maxKeptRejections { rejections.append(r) }
+    }
+}
+
+/// One refused object and why.
+public struct Rejection: Sendable {
+    /// Position in the objects list.
+    public var index: Int
+    /// The object's id, when it had one.
+    public var id: String?
+    /// The errors (and warnings) found.
+    public var issues: [ValidationIssue]
+}
+
+/// A stored version as read back.
+public struct StoredObject: Sendable {
+    /// Position in the store's total order.
+    public var sequence: Int64
+    /// The collection holding it.
+    public var collectionID: String
+    /// `type--UUID`.
+    public var id: String
+    /// The object type.
+    public var type: String
+    /// When it was added (microseconds since the epoch).
+    public var dateAdded: Int64
+    /// The version key (modified, microseconds), nil for unversioned objects.
+    public var modified: Int64?
+    /// The original JSON bytes.
+    public var raw: [UInt8]
+}
+
+/// Which versions a scan returns.
+public struct ObjectQuery: Sendable {
+    /// Restrict to one collection (id).
+    public var collectionID: String?
+    /// Restrict to these types (empty: all).
+    public var types: [String] = []
+    /// Only versions added strictly after this time (microseconds).
+    public var addedAfter: Int64?
+    /// Only the latest version of each object.
+    public var latestOnly = false
+
+    /// Creates a query over everything.
+    public init(collectionID: String? = nil, types: [String] = [], addedAfter: Int64? = nil, latestOnly: Bool = false) {
+        self.collectionID = collectionID
+        self.types = types
+        self.addedAfter = addedAfter
+        self.latestOnly = latestOnly
+    }
+}
+
+/// A collection of objects (TAXII collection).
+public struct CollectionInfo: Sendable, Equatable {
+    /// UUIDv4 id.
+    public var id: String
+    /// A short human name, unique on the hub.
+    public var alias: String
+    /// Title shown to users.
+    public var title: String
+    /// Longer description.
+    public var description: String?
+}
+
+/// Object counts of a store.
+public struct StoreStatistics: Sendable {
+    /// One row per collection and type.
+    public struct Row: Sendable, Equatable {
+        /// Collection alias.
+        public var collection: String
+        /// Object type.
+        public var type: String
+        /// Distinct objects.
+        public var objects: Int
+        /// Stored versions.
+        public var versions: Int
+    }
+
+    /// All rows, sorted by collection then type.
+    public var rows: [Row]
+}
+
+/// Failures of the store that are the caller's to fix.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// No collection has that id or alias.
+    case unknownCollection(String)
+    /// The alias is taken.
+    case duplicateAlias(String)
+    /// The data directory cannot be used.
+    case unusableDirectory(String)
+
+    public var description: String {
+        switch self {
+        case .unknownCollection(let key): return "no collection with id or alias '\(key)'"
+        case .duplicateAlias(let alias): return "a collection with alias '\(alias)' already exists"
+        case .unusableDirectory(let reason): return reason
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import GRDB
+
+/// The versioned schema of the SQLite store.
+///
+/// Migrations are append-only: a released migration is never edited, a change is a new one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-objects") { db in
+            try db.execute(sql: """
+                CREATE TABLE collections (
+                    id TEXT PRIMARY KEY,
+                    alias TEXT NOT NULL UNIQUE,
+                    title TEXT NOT NULL,
+                    description TEXT,
+                    created_us INTEGER NOT NULL
+                );
+                -- seq is the total order of the store (AUTOINCREMENT: never reused, so keyset
+                -- cursors stay valid after deletions); date_added_us never decreases with seq.
+                CREATE TABLE objects (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    collection_id TEXT NOT NULL REFERENCES collections(id),
+                    stix_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    version_us INTEGER NOT NULL,   -- modified; 0 for unversioned objects
+                    created_us INTEGER,
+                    date_added_us INTEGER NOT NULL,
+                    spec_version TEXT NOT NULL,
+                    created_by_ref TEXT,
+                    revoked INTEGER NOT NULL DEFAULT 0,
+                    tlp INTEGER,                   -- strictest TLP level, NULL when unmarked
+                    owner_org TEXT,
+                    raw BLOB NOT NULL,
+                    UNIQUE (collection_id, stix_id, version_us)
+                );
+                CREATE INDEX objects_by_added ON objects(collection_id, date_added_us, seq);
+                CREATE INDEX objects_by_type ON objects(collection_id, type, seq);
+                CREATE TABLE object_refs (
+                    seq INTEGER NOT NULL REFERENCES objects(seq) ON DELETE CASCADE,
+                    target TEXT NOT NULL,
+                    path TEXT NOT NULL
+                );
+                CREATE INDEX object_refs_by_target ON object_refs(target);
+                CREATE INDEX object_refs_by_seq ON object_refs(seq);
+                CREATE TABLE observables (
+                    seq INTEGER NOT NULL REFERENCES objects(seq) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL
+                );
+                CREATE INDEX observables_by_value ON observables(value, kind);
+                CREATE INDEX observables_by_seq ON observables(seq);
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value INTEGER NOT NULL
+                );
+                INSERT INTO meta(key, value) VALUES ('last_date_added_us', 0);
+                """)
+        }
+        return migrator
+    }
+}

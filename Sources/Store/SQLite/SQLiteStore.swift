@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import STIX
+
+/// The SQLite implementation of `ObjectStore` (GRDB, WAL mode: one writer, concurrent readers).
+///
+/// ```swift
+/// let store = try SQLiteStore(directory: "./accord-data")
+/// ```
+public final class SQLiteStore: ObjectStore {
+    /// The underlying connection pool.
+    let pool: DatabasePool
+    /// Path of the database file.
+    public let path: String
+
+    /// Opens (creating if needed) the store in `directory`, migrating the schema.
+    public init(directory: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw StoreError.unusableDirectory("\(directory) exists and is not a directory") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.unusableDirectory("cannot create data directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        path = (directory as NSString).appendingPathComponent("accord.sqlite")
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            // NORMAL is crash-safe in WAL mode (a kill -9 loses no committed transaction);
+            // only an OS crash may lose the last commits, never consistency.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    public func collections() async throws -> [CollectionInfo] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, alias, title, description FROM collections ORDER BY created_us, id").map(Self.collection)
+        }
+    }
+
+    public func collection(_ key: String) async throws -> CollectionInfo? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, alias, title, description FROM collections WHERE id = ? OR alias = ?", arguments: [key, key]).map(Self.collection)
+        }
+    }
+
+    public func createCollection(alias: String, title: String, description: String?) async throws -> CollectionInfo {
+        let info = CollectionInfo(id: STIXUUID.random().description, alias: alias, title: title, description: description)
+        try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE alias = ?", arguments: [alias]) == true {
+                throw StoreError.duplicateAlias(alias)
+            }
+            try db.execute(sql: "INSERT INTO collections(id, alias, title, description, created_us) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [info.id, alias, title, description, Self.nowMicros()])
+        }
+        return info
+    }
+
+    public func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport {
+        try await pool.writeWithoutTransaction { db in
+            var report = IngestReport()
+            try db.inTransaction(.immediate) {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE id = ?", arguments: [collectionID]) == true else {
+                    throw StoreError.unknownCollection(collectionID)
+                }
+                let last = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'last_date_added_us'") ?? 0
+                // Strictly after every earlier ingest, so `added_after` never hides a later batch.
+                let dateAdded = max(Self.nowMicros(), last + 1)
+                let firstSeq = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'objects'") ?? 0) + 1
+                var writer = try SQLiteObjectWriter(db: db, collectionID: collectionID, dateAdded: dateAdded,
+                                                    owner: options.ownerOrganisation, firstSequenceOfIngest: firstSeq)
+                while let batch = try source.nextBatch() {
+                    for element in batch {
+                        report.processed += 1
+                        switch element {
+                        case .invalid(let index, let id, let issues):
+                            report.reject(Rejection(index: index, id: id, issues: issues))
+                        case .valid(let object, let index, let warnings):
+                            report.warningCount += warnings.count
+                            if report.rejectedCount > 0 && !options.partial { continue }
+                            switch try writer.insert(object) {
+                            case .added: report.added += 1
+                            case .unchanged: report.unchanged += 1
+                            case .conflict(let reason):
+                                report.reject(Rejection(index: index, id: object.id, issues: [.init(.error, path: "$", reason: reason)]))
+                            }
+                        }
+                    }
+                    options.progress?(report)
+                }
+                if report.rejectedCount > 0 && !options.partial {
+                    report.added = 0
+                    report.unchanged = 0
+                    return .rollback
+                }
+                if report.added > 0 {
+                    try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'last_date_added_us'", arguments: [dateAdded])
+                    report.dateAdded = dateAdded
+                }
+                report.committed = true
+                return .commit
+            }
+            return report
+        }
+    }
+
+    public func scan(_ query: ObjectQuery, _ body: @Sendable (StoredObject) throws -> Void) async throws {
+        try await pool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let c = query.collectionID {
+                conditions.append("o.collection_id = ?")
+                arguments += [c]
+            }
+            if !query.types.isEmpty {
+                conditions.append("o.type IN (\(query.types.map { _ in "?" }.joined(separator: ",")))")
+                arguments += StatementArguments(query.types)
+            }
+            if let after = query.addedAfter {
+                conditions.append("o.date_added_us > ?")
+                arguments += [after]
+            }
+            if query.latestOnly {
+                conditions.append("o.version_us = (SELECT max(v.version_us) FROM objects v WHERE v.collection_id = o.collection_id AND v.stix_id = o.stix_id)")
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let sql = "SELECT o.seq, o.collection_id, o.stix_id, o.type, o.date_added_us, o.version_us, o.raw FROM objects o \(whereClause) ORDER BY o.date_added_us, o.seq"
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                let version: Int64 = row[5]
+                let raw: Data = row[6]
+                try body(StoredObject(sequence: row[0], collectionID: row[1], id: row[2], type: row[3], dateAdded: row[4],
+                                      modified: version == 0 ? nil : version, raw: [UInt8](raw)))
+            }
+        }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.alias, o.type, COUNT(DISTINCT o.stix_id), COUNT(*)
+                FROM objects o JOIN collections c ON c.id = o.collection_id
+                GROUP BY c.alias, o.type ORDER BY c.alias, o.type
+                """)
+            return StoreStatistics(rows: rows.map { StoreStatistics.Row(collection: $0[0], type: $0[1], objects: $0[2], versions: $0[3]) })
+        }
+    }
+
+    /// Runs SQLite's own consistency check; returns its findings ("ok" when sound).
+    public func integrityCheck() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    static func collection(_ row: Row) -> CollectionInfo {
+        CollectionInfo(id: row[0], alias: row[1], title: row[2], description: row[3])
+    }
+
+    static func nowMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// The `accord` command line: a threat-intelligence sharing hub for STIX 2.1 over TAXII 2.1.
+@main
+struct Accord: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accord",
+        abstract: "Share STIX 2.1 threat intelligence between CERTs, agencies and companies.",
+        discussion: """
+            Accord keeps STIX 2.1 objects in a store (SQLite in ./accord-data by default), \
+            validates everything it receives against the STIX 2.1 standard, and serves it \
+            to partners.
+
+            Typical first steps:
+              accord validate feed.json          check a bundle without storing it
+              accord import feed.json            store it (one transaction per bundle)
+              accord stats                       see what the store holds
+              accord export --type indicator     write a STIX bundle to standard output
+            """,
+        version: "0.1.0",
+        subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, ValidateCommand.self, StatsCommand.self]
+    )
+}

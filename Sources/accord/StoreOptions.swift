@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// The `--data` option every command that touches the store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Data directory holding the store (default: $ACCORD_DATA, else ./accord-data).",
+        valueName: "dir"))
+    var data: String?
+
+    /// The directory in effect: the option, else `ACCORD_DATA`, else `./accord-data`.
+    var directory: String {
+        data ?? ProcessInfo.processInfo.environment["ACCORD_DATA"] ?? "./accord-data"
+    }
+
+    /// Opens the store, creating it and its default collection on first use.
+    func open() async throws -> SQLiteStore {
+        let store = try SQLiteStore(directory: directory)
+        if try await store.collections().isEmpty {
+            _ = try await store.createCollection(alias: "default", title: "Default collection",
+                                                 description: "Objects imported without --collection.")
+        }
+        return store
+    }
+
+    /// Finds a collection by id or alias; with `create`, makes a new one for an unknown alias.
+    func collection(_ key: String?, in store: SQLiteStore, create: Bool) async throws -> CollectionInfo {
+        let key = key ?? "default"
+        if let found = try await store.collection(key) { return found }
+        guard create else { throw ValidationError("no collection with id or alias '\(key)' (see `accord stats`)") }
+        guard isAlias(key) else {
+            throw ValidationError("'\(key)' is not a collection alias: use 1-64 characters of a-z, 0-9, '-' and '_'")
+        }
+        let created = try await store.createCollection(alias: key, title: key, description: nil)
+        Terminal.note("created collection '\(key)' (id \(created.id))")
+        return created
+    }
+
+    private func isAlias(_ s: String) -> Bool {
+        (1...64).contains(s.utf8.count) && s.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
+    }
+}

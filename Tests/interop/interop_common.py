@@ -1,0 +1,144 @@
+"""Shared helpers for the Accord interoperability cross-checks.
+
+Both cross-check scripts (validator_crosscheck.py and sco_id_crosscheck.py)
+write STIX objects to files, run `accord validate --format jsonl` over them
+and read back one JSON line per STIX object.  The code that does this lives
+here so the two scripts parse Accord's output the same way.
+
+Accord's output contract (one line per STIX object):
+
+    {"file": "<path>", "index": <int>, "id": "<id or null>",
+     "valid": true|false,
+     "errors":   [{"path": "$.created", "reason": "..."}, ...],
+     "warnings": [...],
+     "deterministic_id": "<SCOs only; optional>"}
+
+A file that fails to parse produces one line with "valid": false and no id.
+Exit status: 0 if everything is valid, 1 otherwise; anything else is a crash.
+
+Only the Python standard library is used here.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+# Byte budget for the file arguments of one Accord run. Linux allows much
+# more (ARG_MAX is usually 2 MiB, shared with the environment), so this
+# leaves plenty of headroom and still uses very few batches.
+DEFAULT_ARG_BUDGET = 100_000
+
+
+def canonical_path(path):
+    """Normalise a path so that Accord's "file" values can be matched to ours.
+
+    Accord may echo the path as given, or make it absolute or resolved, so both
+    sides are compared in their realpath form.
+    """
+    return os.path.realpath(os.path.abspath(path))
+
+
+def batch_paths(paths, budget=DEFAULT_ARG_BUDGET):
+    """Split `paths` into lists whose total argument size stays under `budget`."""
+    batch, size = [], 0
+    for p in paths:
+        cost = len(os.fsencode(p)) + 1  # +1 for the NUL separator in argv
+        if batch and size + cost > budget:
+            yield batch
+            batch, size = [], 0
+        batch.append(p)
+        size += cost
+    if batch:
+        yield batch
+
+
+class AccordRunError(Exception):
+    """Accord crashed, could not be started, or wrote output we cannot parse."""
+
+
+def run_accord_validate(accord, paths, budget=DEFAULT_ARG_BUDGET, timeout=1800,
+                        log=print):
+    """Run `accord validate --format jsonl` over `paths`, in as few batches as possible.
+
+    Returns a dict mapping canonical file path to the list of parsed JSON
+    records for that file, in output order. Raises AccordRunError if Accord
+    exits with a status other than 0 or 1, or prints a line that is not a
+    JSON object.
+    """
+    by_file = {}
+    batches = list(batch_paths(paths, budget))
+    for n, batch in enumerate(batches, 1):
+        cmd = [accord, "validate", "--format", "jsonl"] + batch
+        if len(batches) > 1:
+            log("running Accord batch %d/%d (%d files)" % (n, len(batches), len(batch)))
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  timeout=timeout)
+        except FileNotFoundError as e:
+            raise AccordRunError("cannot start Accord binary %r: %s" % (accord, e))
+        except subprocess.TimeoutExpired:
+            raise AccordRunError("Accord did not finish within %ds" % timeout)
+        if proc.returncode not in (0, 1):
+            raise AccordRunError(
+                "Accord exited with status %d (expected 0 or 1)\nstderr:\n%s"
+                % (proc.returncode, proc.stderr.decode("utf-8", "replace")[-4000:]))
+        text = proc.stdout.decode("utf-8", "replace")
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as e:
+                raise AccordRunError("batch %d, output line %d is not JSON (%s): %r"
+                                     % (n, lineno, e, line[:300]))
+            if not isinstance(rec, dict) or "file" not in rec:
+                raise AccordRunError("batch %d, output line %d lacks a \"file\" key: %r"
+                                     % (n, lineno, line[:300]))
+            by_file.setdefault(canonical_path(rec["file"]), []).append(rec)
+    return by_file
+
+
+def record_for(by_file, path, index=0):
+    """Return Accord's record for STIX object number `index` of `path`, or None.
+
+    Falls back to the only record of the file when no record has an explicit
+    matching index (e.g. the single line printed for an unparseable file).
+    """
+    recs = by_file.get(canonical_path(path), [])
+    for r in recs:
+        if r.get("index") == index:
+            return r
+    if len(recs) == 1:
+        return recs[0]
+    return None
+
+
+def format_messages(items, limit=4, width=220):
+    """Turn Accord error/warning items, or validator strings, into short lines."""
+    out = []
+    for it in (items or [])[:limit]:
+        if isinstance(it, dict):
+            s = "%s: %s" % (it.get("path", "?"), it.get("reason", it))
+        else:
+            s = str(it)
+        s = " ".join(s.split())
+        out.append(s if len(s) <= width else s[:width - 3] + "...")
+    if items and len(items) > limit:
+        out.append("... (%d more)" % (len(items) - limit))
+    return out
+
+
+def is_excused(tag, table):
+    """True if `tag` or one of its dotted parents (a.b.c -> a.b -> a) is a key of `table`."""
+    parts = tag.split(".")
+    for i in range(len(parts), 0, -1):
+        if ".".join(parts[:i]) in table:
+            return ".".join(parts[:i])
+    return None
+
+
+def final_line(passed, failed):
+    """The required last output line."""
+    print("%d passed, %d failed" % (passed, failed))
+    sys.stdout.flush()
