@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "accord", targets: ["accord"]),
         .library(name: "STIX", targets: ["STIX"]),
+        .library(name: "Patterning", targets: ["Patterning"]),
         .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
@@ -15,9 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
+        .target(name: "Patterning"),
         .target(
             name: "STIX",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Patterning", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "Store",
@@ -30,6 +32,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "PatterningTests", dependencies: ["Patterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "STIX"]),
     ]

@@ -58,11 +58,13 @@ class AccordRunError(Exception):
 
 
 def run_accord_validate(accord, paths, budget=DEFAULT_ARG_BUDGET, timeout=1800,
-                        log=print):
+                        log=print, stderr_sink=None):
     """Run `accord validate --format jsonl` over `paths`, in as few batches as possible.
 
     Returns a dict mapping canonical file path to the list of parsed JSON
-    records for that file, in output order. Raises AccordRunError if Accord
+    records for that file, in output order. If `stderr_sink` is a list, the
+    stderr text of every run is appended to it (useful when output lines are
+    missing, e.g. because Accord crashed with status 1). Raises AccordRunError if Accord
     exits with a status other than 0 or 1, or prints a line that is not a
     JSON object.
     """
@@ -83,6 +85,8 @@ def run_accord_validate(accord, paths, budget=DEFAULT_ARG_BUDGET, timeout=1800,
             raise AccordRunError(
                 "Accord exited with status %d (expected 0 or 1)\nstderr:\n%s"
                 % (proc.returncode, proc.stderr.decode("utf-8", "replace")[-4000:]))
+        if stderr_sink is not None:
+            stderr_sink.append(proc.stderr.decode("utf-8", "replace"))
         text = proc.stdout.decode("utf-8", "replace")
         for lineno, line in enumerate(text.splitlines(), 1):
             if not line.strip():

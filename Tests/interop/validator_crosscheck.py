@@ -1297,9 +1297,11 @@ def main(argv=None):
     workdir = args.workdir or tempfile.mkdtemp(prefix="accord-validator-crosscheck-")
     write_corpus(items, workdir)
     log("wrote %d files to %s; running Accord..." % (len(items), workdir))
+    stderr_texts = []
     try:
         by_file = ic.run_accord_validate(args.accord, [i.path for i in items],
-                                         budget=args.arg_budget, log=log)
+                                         budget=args.arg_budget, log=log,
+                                         stderr_sink=stderr_texts)
     except ic.AccordRunError as e:
         print("ERROR: %s" % e)
         ic.final_line(0, len(items))
@@ -1367,6 +1369,11 @@ def main(argv=None):
     if problems:
         print("\nnote: %d corpus variants had an unexpected stix2-validator verdict (run --dry-run)."
               % len(problems))
+    missing = sum(1 for _, rec, _ in failures if rec is None)
+    if missing:
+        tail = "".join(stderr_texts)[-3000:]
+        print("\n%d files got no output line from Accord. Accord's stderr (tail):\n%s"
+              % (missing, tail or "(empty)"))
     print("\nworkdir: %s" % workdir)
     ic.final_line(passed, len(failures))
     return 1 if failures else 0

@@ -57,8 +57,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         guard at(i, "Z"), i + 1 == b.count else { return .failure(.format) }
         for _ in Swift.min(fractionDigits, 6)..<6 { fraction *= 10 }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              hour <= 23, minute <= 59, second <= 60
+        guard year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 59
         else { return .failure(.outOfRange) }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)

@@ -36,13 +36,18 @@ enum PropertyNames {
     /// Names STIX reserves for future use; no object may carry them.
     static let reserved: Set<String> = ["severity", "action", "username", "phone_numbers"]
 
-    static func check(_ name: String, path: String, into result: inout ObjectValidation) {
+    /// True for 3 to 250 characters of a-z, 0-9 and _.
+    static func isWellFormed(_ name: String) -> Bool {
         let u = name.utf8
-        if u.count < 3 || u.count > 250 || !u.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }) {
-            result.error(path, "custom property names must be 3 to 250 characters of a-z, 0-9 and _")
+        return u.count >= 3 && u.count <= 250 && (0x61...0x7A).contains(u.first!) && u.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+    }
+
+    static func check(_ name: String, path: String, into result: inout ObjectValidation, warnUnprefixed: Bool = true) {
+        if !isWellFormed(name) {
+            result.error(path, "custom property names must be 3 to 250 characters of a-z, 0-9 and _, starting with a letter")
         } else if reserved.contains(name) {
             result.error(path, "'\(name)' is a reserved property name in STIX 2.1")
-        } else if !name.hasPrefix("x_") {
+        } else if warnUnprefixed && !name.hasPrefix("x_") {
             result.warning(path, "custom property names should start with x_ (or be declared by an extension)")
         }
     }

@@ -22,8 +22,8 @@ enum ObservableCatalog {
             "archive-ext": StructureSpec(["contains_refs": refs(["file", "directory"]), "comment": .string], required: ["contains_refs"]),
             "ntfs-ext": StructureSpec(["sid": .string, "alternate_data_streams": .list(.structure(alternateDataStream))]),
             "pdf-ext": StructureSpec(["version": .string, "is_optimized": .boolean, "document_info_dict": .dictionaryOf(.string), "pdfid0": .string, "pdfid1": .string]),
-            "raster-image-ext": StructureSpec(["image_height": .integer(), "image_width": .integer(), "bits_per_pixel": .integer(), "exif_tags": .dictionary]),
-            "windows-pebinary-ext": StructureSpec(["pe_type": .string, "imphash": .string, "machine_hex": .hex, "number_of_sections": nonNegative, "time_date_stamp": .timestamp, "pointer_to_symbol_table_hex": .hex, "number_of_symbols": nonNegative, "size_of_optional_header": nonNegative, "characteristics_hex": .hex, "file_header_hashes": .hashes, "optional_header": .dictionary, "sections": .list(.structure(peSection))], required: ["pe_type"]),
+            "raster-image-ext": StructureSpec(["image_height": .integer(), "image_width": .integer(), "bits_per_pixel": .integer(), "exif_tags": .dictionaryOf(.any)]),
+            "windows-pebinary-ext": StructureSpec(["pe_type": .string, "imphash": .string, "machine_hex": .hex, "number_of_sections": nonNegative, "time_date_stamp": .timestampSeconds, "pointer_to_symbol_table_hex": .hex, "number_of_symbols": nonNegative, "size_of_optional_header": nonNegative, "characteristics_hex": .hex, "file_header_hashes": .hashes, "optional_header": .dictionary, "sections": .list(.structure(peSection))], required: ["pe_type"]),
         ],
         "network-traffic": [
             "http-request-ext": StructureSpec(["request_method": .string, "request_value": .string, "request_version": .string, "request_header": .dictionary, "message_body_length": .integer(), "message_body_data_ref": ref(["artifact"])], required: ["request_method", "request_value"]),

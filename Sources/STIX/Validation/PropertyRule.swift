@@ -33,6 +33,8 @@ public indirect enum PropertyRule: Sendable {
     case timestamp
     /// A timestamp with at least millisecond precision (`created`, `modified` of SDOs/SROs).
     case timestampMillis
+    /// A timestamp precise to the second, with no fraction (`time_date_stamp`).
+    case timestampSeconds
     case ref(RefTarget)
     /// A non-empty list whose elements follow the rule.
     case list(PropertyRule)
@@ -81,7 +83,7 @@ struct RuleChecker {
         case .boolean:
             if value.boolValue == nil { result.error(path, "must be a boolean, found \(value.kindDescription)") }
         case .integer(let min, let max):
-            guard let n = value.numberValue, n.isInteger, let i = n.int64 else {
+            guard let n = value.numberValue, let i = n.int64 else {
                 result.error(path, "must be an integer, found \(value.kindDescription)")
                 return
             }
@@ -94,7 +96,7 @@ struct RuleChecker {
             }
             if let min, n.double < min { result.error(path, "must be at least \(min), found \(n)") }
             if let max, n.double > max { result.error(path, "must be at most \(max), found \(n)") }
-        case .timestamp, .timestampMillis:
+        case .timestamp, .timestampMillis, .timestampSeconds:
             guard let s = value.stringValue else {
                 result.error(path, "must be a timestamp string, found \(value.kindDescription)")
                 return
@@ -104,6 +106,9 @@ struct RuleChecker {
             case .success(let t):
                 if case .timestampMillis = rule, t.fractionDigits < 3 {
                     result.error(path, "'\(s)' must be precise to at least the millisecond (YYYY-MM-DDTHH:MM:SS.sssZ)")
+                }
+                if case .timestampSeconds = rule, t.fractionDigits > 0 {
+                    result.error(path, "'\(s)' must be precise to the second, without a fraction (YYYY-MM-DDTHH:MM:SSZ)")
                 }
             }
         case .ref(let target):
@@ -169,6 +174,14 @@ struct RuleChecker {
             result.error(path, "must be an identifier string, found \(value.kindDescription)")
             return
         }
+        if let embedded = result.embeddedTypes {
+            guard let type = embedded[s] else {
+                result.error(path, "'\(s)' does not name an object in observed-data objects")
+                return
+            }
+            if !target.allows(Substring(type)) { result.error(path, "'\(s)' must refer to \(target.phrase)") }
+            return
+        }
         guard let id = IdentifierRules.parse(s) else {
             result.error(path, "'\(s)' is not a valid STIX identifier (type--UUID)")
             return
@@ -186,6 +199,7 @@ struct RuleChecker {
             result.error(path, "must be an object, found \(value.kindDescription)")
             return
         }
+        if members.isEmpty { result.error(path, "must have at least one property") }
         for name in spec.required where members[name] == nil {
             result.error("\(path).\(name)", "is required")
         }
@@ -206,10 +220,19 @@ struct RuleChecker {
                                   "hashes": .hashes, "external_id": .string], required: ["source_name"])
         checkStructure(value, spec, path: path, into: &result)
         guard let members = value.objectValue else { return }
+        if let url = members["url"]?.stringValue, !ValueFormats.isAbsoluteURI(url) {
+            result.error("\(path).url", "'\(url)' is not an absolute URL")
+        }
         if members["description"] == nil, members["url"] == nil, members["external_id"] == nil {
             result.error(path, "an external reference needs at least one of description, url or external_id")
         }
+        if let source = members["source_name"]?.stringValue, source == "cve" || source == "capec", members["external_id"] == nil {
+            result.error("\(path).external_id", "is required when source_name is '\(source)'")
+        }
         if let source = members["source_name"]?.stringValue, let ext = members["external_id"]?.stringValue {
+            if source != "cve", source != "capec", matchesCVE(ext) || matchesCAPEC(ext) {
+                result.error("\(path).source_name", "must be 'cve' or 'capec' when external_id is a CVE or CAPEC id ('\(ext)')")
+            }
             if source == "cve", !matchesCVE(ext) {
                 result.error("\(path).external_id", "'\(ext)' must be a CVE id (CVE-YYYY-NNNN) when source_name is 'cve'")
             }
@@ -243,12 +266,19 @@ struct RuleChecker {
                 result.error(p, "must be a string, found \(v.kindDescription)")
                 continue
             }
-            if algorithm.utf8.count > 250 { result.error(p, "hash algorithm names must be at most 250 characters") }
-            if let expected = HashAlgorithms.hexLengths[algorithm] {
+            if !(3...250).contains(algorithm.utf8.count) || !algorithm.utf8.allSatisfy({ ValueFormats.isAlnum($0) || $0 == 0x5F || $0 == 0x2D }) {
+                result.error(p, "hash algorithm names must be 3-250 characters of A-Z, a-z, 0-9, _ and -")
+                continue
+            }
+            if algorithm == "SSDEEP", !((1...128).contains(h.utf8.count) && h.utf8.allSatisfy({ ValueFormats.isAlnum($0) || "/+:.".utf8.contains($0) })) {
+                result.error(p, "'\(h)' is not a valid SSDEEP hash")
+            } else if algorithm == "TLSH", !(h.utf8.count == 70 && h.utf8.allSatisfy(ValueFormats.isAlnum)) {
+                result.error(p, "'\(h)' is not a valid TLSH hash (70 alphanumeric characters)")
+            } else if let expected = HashAlgorithms.hexLengths[algorithm] {
                 if h.utf8.count != expected || !h.utf8.allSatisfy(isHexDigit) {
                     result.error(p, "'\(h)' is not a valid \(algorithm) hash (\(expected) hexadecimal digits)")
                 }
-            } else if !HashAlgorithms.others.contains(algorithm) {
+            } else if !HashAlgorithms.others.contains(algorithm) && !algorithm.hasPrefix("x_") {
                 result.warning(p, "'\(algorithm)' is not in the hash-algorithm-ov vocabulary")
             }
         }

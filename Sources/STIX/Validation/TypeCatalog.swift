@@ -71,7 +71,7 @@ public enum TypeCatalog {
     /// Common properties of marking definitions.
     static let markingCommon: [String: PropertyRule] = [
         "type": .string, "spec_version": .string, "id": .string, "created_by_ref": identityRef,
-        "created": .timestampMillis, "external_references": .list(.externalReference),
+        "created": .timestamp, "external_references": .list(.externalReference),
         "object_marking_refs": .list(.ref(.only(["marking-definition"]))),
         "granular_markings": .list(.granularMarking), "extensions": .any,
         "name": .string, "definition_type": .string, "definition": .dictionary,
@@ -108,7 +108,7 @@ public enum TypeCatalog {
         // Meta objects.
         s["marking-definition"] = .init(.marking, [:])
         s["extension-definition"] = .init(.meta, ["name": .string, "description": .string, "schema": .string, "version": .string, "extension_types": .list(.oneOf(extensionTypes)), "extension_properties": strings], required: ["created_by_ref", "name", "schema", "version", "extension_types"])
-        s["language-content"] = .init(.meta, ["object_ref": .ref(.except(["bundle", "language-content"])), "object_modified": .timestampMillis, "contents": .dictionaryOf(.dictionary)], required: ["object_ref", "contents"])
+        s["language-content"] = .init(.meta, ["object_ref": .ref(.except(["bundle", "language-content"])), "object_modified": .timestamp, "contents": .dictionaryOf(.dictionary)], required: ["object_ref", "contents"])
         // Cyber-observable objects.
         for (type, spec) in ObservableCatalog.specs { s[type] = spec }
         return s

@@ -31,6 +31,9 @@ public struct ObjectValidation: Sendable {
     public var type: String?
     /// Every problem found, errors and warnings.
     public var issues: [ValidationIssue] = []
+    /// While checking the STIX 2.0 `objects` of observed-data: the keys references resolve to,
+    /// with their types.
+    var embeddedTypes: [String: String]?
 
     /// True when no issue is an error.
     public var isValid: Bool { !issues.contains { $0.severity == .error } }

@@ -29,6 +29,10 @@ public struct Validator: Sendable {
             r.error("$.type", "'\(typeName)' is not a valid type name (3-250 characters of a-z, 0-9 and hyphens, starting with a letter)")
             return r
         }
+        if typeName == "action" {
+            r.error("$.type", "'action' is reserved by STIX 2.1 and cannot be used as a type")
+            return r
+        }
         let spec = TypeCatalog.spec(for: typeName)
         let category = spec?.category ?? customCategory(object)
         checkIdentifier(object, typeName, category, into: &r)
@@ -36,9 +40,40 @@ public struct Validator: Sendable {
         checkProperties(object, typeName, spec, category, into: &r)
         checkRequired(object, spec, category, into: &r)
         ObjectRules.check(object, typeName, into: &r)
+        ValueFormats.check(object, typeName, into: &r)
+        ExtensionKeyRules.check(object, into: &r)
         checkExtensions(object, typeName, category, spec == nil, into: &r)
         MarkingRules.check(object, typeName, into: &r)
+        if typeName == "observed-data", let embedded = object["objects"]?.objectValue {
+            checkEmbedded(embedded, into: &r)
+        }
         return r
+    }
+
+    /// Checks the SCOs embedded in the deprecated (STIX 2.0 style) `objects` of observed-data;
+    /// their references name keys of that dictionary instead of ids.
+    private func checkEmbedded(_ objects: [String: JSONValue], into r: inout ObjectValidation) {
+        var types: [String: String] = [:]
+        for (key, value) in objects {
+            if let t = value["type"]?.stringValue { types[key] = t }
+        }
+        for (key, value) in objects {
+            let prefix = "$.objects.\(key)"
+            guard let o = value.objectValue, let type = o["type"]?.stringValue else {
+                r.error(prefix, "each embedded observable must be an object with a type")
+                continue
+            }
+            guard let spec = TypeCatalog.spec(for: type), spec.category == .observable else { continue }
+            var inner = ObjectValidation()
+            inner.embeddedTypes = types
+            checkProperties(o.filter { $0.key != "id" }, type, spec, .observable, into: &inner)
+            checkRequired(o, spec, .observable, into: &inner)
+            ObjectRules.check(o, type, into: &inner)
+            ValueFormats.check(o, type, into: &inner)
+            for issue in inner.issues {
+                r.issues.append(.init(issue.severity, path: prefix + issue.path.dropFirst(), reason: issue.reason))
+            }
+        }
     }
 
     /// A custom type is an observable when an extension says `new-sco`, else a domain object.
@@ -98,7 +133,11 @@ public struct Validator: Sendable {
             r.error("$.spec_version", "must be a string, found \(value.kindDescription)")
             return
         }
-        if v != "2.1" { r.error("$.spec_version", "must be '2.1' for STIX 2.1 content, found '\(v)'") }
+        switch v {
+        case "2.1": break
+        case "2.0": r.warning("$.spec_version", "is '2.0': the object is stored as given, but STIX 2.0 rules are not checked")
+        default: r.error("$.spec_version", "must be '2.1' (or '2.0'), found '\(v)'")
+        }
     }
 
     private func checkProperties(_ object: [String: JSONValue], _ type: String, _ spec: TypeSpec?, _ category: ObjectCategory, into r: inout ObjectValidation) {
@@ -169,11 +208,17 @@ public struct Validator: Sendable {
                     r.error("\(path).extension_type", "is required")
                 }
                 for (name, v) in members where name != "extension_type" {
+                    PropertyNames.check(name, path: "\(path).\(name)", into: &r, warnUnprefixed: false)
                     RuleChecker.checkGeneric(v, path: "\(path).\(name)", into: &r)
                 }
+            } else if category == .marking {
+                r.error(path, "marking definitions take only extension-definition extensions")
             } else if let extSpec = predefined[key] {
                 RuleChecker.check(ext, .structure(extSpec), path: path, into: &r)
                 if ext.objectValue?.isEmpty == true { r.error(path, "must not be an empty dictionary") }
+                if key == "windows-pebinary-ext", (ext.objectValue?.count ?? 0) < 2 {
+                    r.error(path, "must have pe_type and at least one other property")
+                }
             } else if key.hasSuffix("-ext"), IdentifierRules.isValidTypeName(key) {
                 // A custom extension in the STIX 2.0 style: legal, but unchecked.
                 RuleChecker.check(ext, .dictionary, path: path, into: &r)

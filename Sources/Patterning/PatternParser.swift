@@ -1,0 +1,239 @@
+/// A recursive-descent parser for STIX 2.1 patterns.
+///
+/// Precedence, loosest first: `FOLLOWEDBY`, `OR`, `AND` between observations; qualifiers bind
+/// to the observation before them; inside brackets `OR` is looser than `AND`.
+///
+/// ```swift
+/// let ast = try PatternParser.parse("[file:hashes.'SHA-256' = 'aa...'] AND [ipv4-addr:value = '1.2.3.4']")
+/// ```
+public struct PatternParser {
+    private var tokens: [(PatternToken, Int)]
+    private var i = 0
+
+    /// Parses a whole pattern or throws with the position and what was expected.
+    public static func parse(_ pattern: String) throws(PatternError) -> ObservationExpression {
+        var parser = PatternParser(tokens: try PatternLexer.tokenize(pattern))
+        let expression = try parser.observationExpressions()
+        guard case .end = parser.current else { throw parser.expected("AND, OR, FOLLOWEDBY, a qualifier or the end of the pattern") }
+        return expression
+    }
+
+    private init(tokens: [(PatternToken, Int)]) { self.tokens = tokens }
+
+    private var current: PatternToken { tokens[i].0 }
+    private var position: Int { tokens[i].1 }
+
+    private func expected(_ what: String) -> PatternError {
+        PatternError(position: position, reason: "expected \(what), found \(describe(current))")
+    }
+
+    private func describe(_ t: PatternToken) -> String {
+        switch t {
+        case .lbracket: return "'['"
+        case .rbracket: return "']'"
+        case .lparen: return "'('"
+        case .rparen: return "')'"
+        case .colon: return "':'"
+        case .dot: return "'.'"
+        case .comma: return "','"
+        case .star: return "'*'"
+        case .op(let o): return "'\(o)'"
+        case .keyword(let k): return k
+        case .identifier(let s): return "'\(s)'"
+        case .string(let s): return "string '\(s)'"
+        case .integer(_, let text): return "number \(text)"
+        case .float(let d): return "number \(d)"
+        case .boolean(let b): return "\(b)"
+        case .timestamp(let t): return "timestamp t'\(t)'"
+        case .hex: return "hex literal"
+        case .binary: return "binary literal"
+        case .end: return "the end of the pattern"
+        }
+    }
+
+    private mutating func accept(keyword: String) -> Bool {
+        if case .keyword(let k) = current, k == keyword { i += 1; return true }
+        return false
+    }
+
+    private mutating func observationExpressions() throws(PatternError) -> ObservationExpression {
+        var left = try observationOr()
+        while accept(keyword: "FOLLOWEDBY") { left = .combined(.followedBy, left, try observationOr()) }
+        return left
+    }
+
+    private mutating func observationOr() throws(PatternError) -> ObservationExpression {
+        var left = try observationAnd()
+        while accept(keyword: "OR") { left = .combined(.or, left, try observationAnd()) }
+        return left
+    }
+
+    private mutating func observationAnd() throws(PatternError) -> ObservationExpression {
+        var left = try qualifiedObservation()
+        while accept(keyword: "AND") { left = .combined(.and, left, try qualifiedObservation()) }
+        return left
+    }
+
+    private mutating func qualifiedObservation() throws(PatternError) -> ObservationExpression {
+        var expression: ObservationExpression
+        switch current {
+        case .lbracket:
+            i += 1
+            expression = .observation(try comparisonOr())
+            guard case .rbracket = current else { throw expected("']' or AND/OR between comparisons") }
+            i += 1
+        case .lparen:
+            i += 1
+            expression = try observationExpressions()
+            guard case .rparen = current else { throw expected("')'") }
+            i += 1
+        default:
+            throw expected("'[' or '(' to start an observation expression")
+        }
+        while true {
+            if accept(keyword: "WITHIN") {
+                let seconds: Double
+                switch current {
+                case .integer(let v, _) where v > 0: seconds = Double(v)
+                case .float(let d) where d > 0: seconds = d
+                default: throw expected("a positive number of seconds after WITHIN")
+                }
+                i += 1
+                guard accept(keyword: "SECONDS") else { throw expected("SECONDS") }
+                expression = .qualified(expression, .within(seconds))
+            } else if accept(keyword: "REPEATS") {
+                guard case .integer(let v, _) = current, v > 0 else { throw expected("a positive integer after REPEATS") }
+                i += 1
+                guard accept(keyword: "TIMES") else { throw expected("TIMES") }
+                expression = .qualified(expression, .repeats(Int(v)))
+            } else if accept(keyword: "START") {
+                guard case .timestamp(let start) = current else { throw expected("a timestamp literal t'...' after START") }
+                i += 1
+                guard accept(keyword: "STOP") else { throw expected("STOP") }
+                guard case .timestamp(let stop) = current else { throw expected("a timestamp literal t'...' after STOP") }
+                i += 1
+                expression = .qualified(expression, .startStop(start, stop))
+            } else {
+                return expression
+            }
+        }
+    }
+
+    private mutating func comparisonOr() throws(PatternError) -> ComparisonExpression {
+        var left = try comparisonAnd()
+        while accept(keyword: "OR") { left = .or(left, try comparisonAnd()) }
+        return left
+    }
+
+    private mutating func comparisonAnd() throws(PatternError) -> ComparisonExpression {
+        var left = try propertyTest()
+        while accept(keyword: "AND") { left = .and(left, try propertyTest()) }
+        return left
+    }
+
+    private mutating func propertyTest() throws(PatternError) -> ComparisonExpression {
+        if case .lparen = current {
+            i += 1
+            let inner = try comparisonOr()
+            guard case .rparen = current else { throw expected("')'") }
+            i += 1
+            return inner
+        }
+        if accept(keyword: "EXISTS") {
+            return .comparison(Comparison(path: try objectPath(), op: .exists, negated: false, value: nil))
+        }
+        let path = try objectPath()
+        let negated = accept(keyword: "NOT")
+        let op: ComparisonOperator
+        switch current {
+        case .op(let o): op = ComparisonOperator(rawValue: o)!
+        case .keyword(let k) where ["IN", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET"].contains(k): op = ComparisonOperator(rawValue: k)!
+        default: throw expected("a comparison operator (=, !=, <, >, <=, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)")
+        }
+        i += 1
+        let value: PatternLiteral
+        switch op {
+        case .equal, .notEqual:
+            value = try literal(allowBoolean: true)
+        case .greater, .less, .greaterOrEqual, .lessOrEqual:
+            value = try literal(allowBoolean: false)
+        case .in:
+            value = try setLiteral()
+        case .like, .matches, .isSubset, .isSuperset:
+            guard case .string(let s) = current else { throw expected("a string literal after \(op.rawValue)") }
+            i += 1
+            value = .string(s)
+        case .exists:
+            preconditionFailure("EXISTS is handled above")
+        }
+        return .comparison(Comparison(path: path, op: op, negated: negated, value: value))
+    }
+
+    private mutating func literal(allowBoolean: Bool) throws(PatternError) -> PatternLiteral {
+        let value: PatternLiteral
+        switch current {
+        case .string(let s): value = .string(s)
+        case .integer(let v, _): value = .integer(v)
+        case .float(let d): value = .float(d)
+        case .timestamp(let t): value = .timestamp(t)
+        case .hex(let b): value = .hex(b)
+        case .binary(let b): value = .binary(b)
+        case .boolean(let b) where allowBoolean: value = .boolean(b)
+        default: throw expected(allowBoolean ? "a literal" : "an orderable literal (string, number, timestamp, hex or binary)")
+        }
+        i += 1
+        return value
+    }
+
+    private mutating func setLiteral() throws(PatternError) -> PatternLiteral {
+        guard case .lparen = current else { throw expected("'(' to start a set after IN") }
+        i += 1
+        var elements: [PatternLiteral] = []
+        if case .rparen = current { i += 1; return .set(elements) }
+        while true {
+            elements.append(try literal(allowBoolean: true))
+            if case .comma = current { i += 1; continue }
+            guard case .rparen = current else { throw expected("',' or ')' in a set") }
+            i += 1
+            return .set(elements)
+        }
+    }
+
+    private mutating func objectPath() throws(PatternError) -> ObjectPath {
+        guard case .identifier(let type) = current else { throw expected("an object path such as ipv4-addr:value") }
+        i += 1
+        guard case .colon = current else { throw expected("':' after the object type '\(type)'") }
+        i += 1
+        var steps: [PathStep] = []
+        switch current {
+        case .identifier(let name) where !name.contains("-"): steps.append(.property(name))
+        case .string(let name): steps.append(.property(name))
+        default: throw expected("a property name after '\(type):'")
+        }
+        i += 1
+        while true {
+            switch current {
+            case .dot:
+                i += 1
+                switch current {
+                case .identifier(let name) where !name.contains("-"): steps.append(.property(name))
+                case .string(let name): steps.append(.property(name))
+                default: throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')")
+                }
+                i += 1
+            case .lbracket:
+                i += 1
+                switch current {
+                case .integer(let n, _): steps.append(.index(Int(n)))
+                case .star: steps.append(.anyIndex)
+                default: throw expected("a list index or '*'")
+                }
+                i += 1
+                guard case .rbracket = current else { throw expected("']' after a list index") }
+                i += 1
+            default:
+                return ObjectPath(objectType: type, steps: steps)
+            }
+        }
+    }
+}
