@@ -30,6 +30,20 @@ import sys
 DEFAULT_ARG_BUDGET = 100_000
 
 
+def ensure_fixed_hash_seed():
+    """Re-run the current script with PYTHONHASHSEED=0 unless it is already set.
+
+    stix2-generator iterates over sets, whose order depends on Python's string
+    hash randomisation, so the same --seed would otherwise give a different
+    corpus in every process. Call this before doing any work.
+    """
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
 def canonical_path(path):
     """Normalise a path so that Accord's "file" values can be matched to ours.
 

@@ -56,6 +56,9 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
 
+if __name__ == "__main__":
+    ic.ensure_fixed_hash_seed()  # reproducible corpus for a given --seed
+
 import stix2  # noqa: E402
 import stix2.properties as _stix2_properties  # noqa: E402
 from stix2 import v21  # noqa: E402

@@ -52,9 +52,13 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
 
+if __name__ == "__main__":
+    ic.ensure_fixed_hash_seed()  # reproducible corpus for a given --seed
+
 import faker  # noqa: E402
 import stix2  # noqa: E402
 import stix2generator  # noqa: E402
+import stix2generator.generation.pattern_generator as _gen_patterns  # noqa: E402
 import stix2generator.generation.semantics as _gen_semantics  # noqa: E402
 from stix2generator.generation.object_generator import Config as _GenConfig  # noqa: E402
 from stix2validator import ValidationOptions, validate_instance  # noqa: E402
@@ -1138,13 +1142,20 @@ def generated_items(seed, per_type, log):
         def now(cls, tz=None):
             return fixed_now if tz is None else fixed_now.astimezone(tz)
 
-    # The generator calls uuid.uuid4() and datetime.now(); patch its module
-    # globals so that the output depends only on the seed.
+        @classmethod
+        def utcnow(cls):
+            return fixed_now.replace(tzinfo=None)
+
+    # The generator calls uuid.uuid4(), datetime.now() and datetime.utcnow();
+    # patch those module globals so that the output depends only on the seed
+    # (PYTHONHASHSEED is pinned too, see ic.ensure_fixed_hash_seed).
     _gen_semantics.uuid = types.SimpleNamespace(
         uuid4=lambda: uuid.UUID(int=id_rng.getrandbits(128), version=4))
-    _gen_semantics.datetime = types.SimpleNamespace(datetime=_FixedDatetime,
-                                                    timedelta=_datetime.timedelta,
-                                                    timezone=_datetime.timezone)
+    fixed_datetime_module = types.SimpleNamespace(datetime=_FixedDatetime,
+                                                  timedelta=_datetime.timedelta,
+                                                  timezone=_datetime.timezone)
+    _gen_semantics.datetime = fixed_datetime_module
+    _gen_patterns.datetime = fixed_datetime_module
     gen = stix2generator.create_object_generator(
         _GenConfig(optional_property_probability=0.5, minimize_ref_properties=False))
     items = []

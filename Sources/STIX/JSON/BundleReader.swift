@@ -68,6 +68,7 @@ public struct BundleReader<Source: ByteSource> {
     private var elementCount = 0
     private var sawObjects = false
     private var scan = ValueScan()
+    private var documentEnd = 0  // buf index just past the top-level '}'
 
     /// The top-level members other than `objects`, available once `next()` has returned nil.
     public private(set) var header: [String: JSONValue] = [:]
@@ -111,6 +112,7 @@ public struct BundleReader<Source: ByteSource> {
                 guard try skipWhitespace() else { throw fail("unexpected end of input: the document is truncated") }
                 if buf[pos] == UInt8(ascii: "}") {
                     pos += 1
+                    documentEnd = pos
                     state = .afterDocument
                     continue
                 }
@@ -159,7 +161,7 @@ public struct BundleReader<Source: ByteSource> {
                 if try skipWhitespace() { throw fail("unexpected data after the end of the document") }
                 state = .finished
                 if !sawObjects, let from = retainFrom {
-                    return BundleElement(raw: Array(buf[from..<pos]), index: 0, offset: base + from)
+                    return BundleElement(raw: Array(buf[from..<documentEnd]), index: 0, offset: base + from)
                 }
             case .finished:
                 return nil
@@ -187,6 +189,7 @@ public struct BundleReader<Source: ByteSource> {
             base += keep
             pos -= keep
             if let r = retainFrom { retainFrom = r - keep }
+            documentEnd -= keep
             if scan.active { scan.shift(by: keep) }
         }
         let chunk: [UInt8]?

@@ -151,6 +151,14 @@ public struct StoreStatistics: Sendable {
         public var objects: Int
         /// Stored versions.
         public var versions: Int
+
+        /// Creates a row.
+        public init(collection: String, type: String, objects: Int, versions: Int) {
+            self.collection = collection
+            self.type = type
+            self.objects = objects
+            self.versions = versions
+        }
     }
 
     /// All rows, sorted by collection then type.

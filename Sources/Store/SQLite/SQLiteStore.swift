@@ -167,3 +167,15 @@ public final class SQLiteStore: ObjectStore {
         return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
     }
 }
+
+extension SQLiteStore {
+    /// The index rows of an object's versions, for inspection and tests.
+    public func indexRows(for id: String) async throws -> (refs: Set<String>, observables: Set<String>, tlp: Int?) {
+        try await pool.read { db in
+            let refs = try String.fetchAll(db, sql: "SELECT r.target FROM object_refs r JOIN objects o ON o.seq = r.seq WHERE o.stix_id = ?", arguments: [id])
+            let observables = try String.fetchAll(db, sql: "SELECT b.kind || '=' || b.value FROM observables b JOIN objects o ON o.seq = b.seq WHERE o.stix_id = ?", arguments: [id])
+            let tlp = try Int.fetchOne(db, sql: "SELECT tlp FROM objects WHERE stix_id = ? LIMIT 1", arguments: [id])
+            return (Set(refs), Set(observables), tlp)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Patterning
+import Testing
+
+@Suite("STIX pattern parser")
+struct PatternParserTests {
+    /// Patterns from the STIX 2.1 specification's examples and every construct of the grammar.
+    static let valid = [
+        "[ipv4-addr:value = '198.51.100.1/32']",
+        "[file:hashes.'SHA-256' = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+        "[email-message:from_ref.value MATCHES '.+\\\\@example\\\\.com$' AND email-message:body_multipart[*].body_raw_ref.name MATCHES '^Final Report.+\\\\.exe$']",
+        "[file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4'] FOLLOWEDBY [windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\foo\\\\bar'] WITHIN 300 SECONDS",
+        "([file:name = 'a.exe'] AND [process:pid > 4]) OR [ipv6-addr:value ISSUBSET '2001:db8::/32'] REPEATS 5 TIMES",
+        "[network-traffic:dst_port IN (443, 8443) AND network-traffic:protocols[0] NOT = 'udp'] START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00.123Z'",
+        "[x509-certificate:issuer LIKE '%Evil%' OR EXISTS x509-certificate:subject]",
+        "[artifact:payload_bin = b'dGVzdA==' AND file:magic_number_hex = h'ffd8']",
+        "[user-account:is_privileged = true AND user-account:account_login != 'root']",
+        "[process:extensions.'windows-process-ext'.priority <= 'HIGH' AND process:pid >= -1]",
+        "[domain-name:value == 'example.com']",
+        "[file:size < 1.5] WITHIN 2.5 SECONDS",
+    ]
+
+    @Test("accepts the grammar's constructs", arguments: valid)
+    func acceptsValid(_ pattern: String) throws {
+        _ = try PatternParser.parse(pattern)
+    }
+
+    @Test("rejects malformed patterns with a position and what was expected", arguments: [
+        ("[ipv4-addr:value = '1.2.3.4'", "expected ']'"),
+        ("ipv4-addr:value = '1.2.3.4'", "expected '[' or '('"),
+        ("[ipv4-addr:value = '1.2.3.4'] WITHIN SECONDS", "positive number"),
+        ("[ipv4-addr:value = '1.2.3.4'] REPEATS 0 TIMES", "positive integer"),
+        ("[ipv4-addr:value = '1.2.3.4] ", "unterminated string"),
+        ("[file:size > true]", "orderable literal"),
+        ("[file:name IN 'a']", "'(' to start a set"),
+        ("[ipv4-addr = '1.2.3.4']", "':' after the object type"),
+        ("[a:b = t'2016-13-01T00:00:00Z']", "not a valid timestamp"),
+        ("[a:b = h'abc']", "not a valid hex literal"),
+        ("[a:b = '1'] AND", "'[' or '('"),
+    ])
+    func rejectsInvalid(_ pattern: String, _ expected: String) {
+        do {
+            _ = try PatternParser.parse(pattern)
+            Issue.record("parsed \(pattern)")
+        } catch {
+            #expect(error.reason.contains(expected), "\(error)")
+            #expect(error.position >= 0 && error.position <= pattern.unicodeScalars.count)
+        }
+    }
+
+    @Test("observation operators bind AND tighter than OR tighter than FOLLOWEDBY")
+    func precedence() throws {
+        let ast = try PatternParser.parse("[a:b = 1] FOLLOWEDBY [a:b = 2] OR [a:b = 3] AND [a:b = 4]")
+        guard case .combined(.followedBy, _, .combined(.or, _, .combined(.and, _, _))) = ast else {
+            Issue.record("unexpected tree \(ast)")
+            return
+        }
+    }
+
+    @Test("object paths keep quoted keys, indexes and wildcards")
+    func objectPaths() throws {
+        let ast = try PatternParser.parse("[file:extensions.'windows-pebinary-ext'.sections[*].hashes.'SHA-256' = 'x' AND file:parent_directory_ref.path[-1] = 'y']")
+        guard case .observation(.and(.comparison(let a), .comparison(let b))) = ast else {
+            Issue.record("unexpected tree \(ast)")
+            return
+        }
+        #expect(a.path.steps == [.property("extensions"), .property("windows-pebinary-ext"), .property("sections"), .anyIndex, .property("hashes"), .property("SHA-256")])
+        #expect(b.path.steps.last == .index(-1))
+        #expect(a.value == .string("x"))
+    }
+}

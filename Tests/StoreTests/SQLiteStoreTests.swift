@@ -1,0 +1,128 @@
+import Foundation
+import STIX
+import Store
+import Testing
+
+/// A fresh store in a temporary directory, removed when the test ends.
+final class TemporaryStore: Sendable {
+    let directory: String
+    let store: SQLiteStore
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "accord-test-" + UUID().uuidString
+        store = try SQLiteStore(directory: directory)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func ingest(_ json: String, into collection: String, partial: Bool = false) async throws -> IngestReport {
+        try await store.ingest(from: BundlePipeline(source: MemoryByteSource(Array(json.utf8)), batchSize: 2), into: collection, options: IngestOptions(partial: partial))
+    }
+
+    func raws(_ query: ObjectQuery = ObjectQuery()) async throws -> [StoredObject] {
+        let box = Box()
+        try await store.scan(query) { box.append($0) }
+        return box.items
+    }
+}
+
+final class Box: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var items: [StoredObject] = []
+    func append(_ o: StoredObject) { lock.lock(); items.append(o); lock.unlock() }
+}
+
+func indicator(_ uuid: String, modified: String = "2020-01-01T00:00:00.000Z", value: String = "198.51.100.7", spacing: String = "") -> String {
+    #"{"type":"indicator","spec_version":"2.1","id":"indicator--\#(uuid)","created":"2020-01-01T00:00:00.000Z","modified":"\#(modified)",\#(spacing)"pattern":"[ipv4-addr:value = '\#(value)']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z","created_by_ref":"identity--b38dfe21-7477-40d1-aa90-5c8671ce51ca","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}"#
+}
+
+func bundle(_ objects: [String]) -> String {
+    #"{"type":"bundle","id":"bundle--\#(UUID().uuidString.lowercased())","objects":[\#(objects.joined(separator: ","))]}"#
+}
+
+@Suite("SQLite object store")
+struct SQLiteStoreTests {
+    let u1 = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d", u2 = "2b7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d", u3 = "3c7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
+
+    @Test("stores versions by (id, modified); an identical re-import is a no-op")
+    func versions() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "camp", title: "CAMP", description: nil)
+        let first = try await t.ingest(bundle([indicator(u1), indicator(u1, modified: "2021-01-01T00:00:00.000Z")]), into: c.id)
+        #expect(first.added == 2 && first.committed)
+        let again = try await t.ingest(bundle([indicator(u1, spacing: " "), indicator(u1, modified: "2021-01-01T00:00:00.000Z")]), into: c.id)
+        #expect(again.added == 0 && again.unchanged == 2 && again.rejectedCount == 0)
+        let stats = try await t.store.statistics()
+        #expect(stats.rows == [.init(collection: "camp", type: "indicator", objects: 1, versions: 2)])
+        #expect(try await t.raws(ObjectQuery(latestOnly: true)).map(\.modified) == [try Timestamp.parse("2021-01-01T00:00:00.000Z").get().microseconds])
+    }
+
+    @Test("one invalid object rejects the whole bundle unless partial import is asked for")
+    func atomicity() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let bad = #"{"type":"indicator","spec_version":"2.1","id":"indicator--\#(u2)","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z"}"#
+        let r = try await t.ingest(bundle([indicator(u1), bad, indicator(u3)]), into: c.id)
+        #expect(!r.committed && r.added == 0 && r.rejectedCount == 1)
+        #expect(r.rejections.first?.index == 1 && r.rejections.first?.id == "indicator--\(u2)")
+        #expect(r.rejections.first?.issues.contains { $0.path == "$.pattern" && $0.reason == "is required" } == true)
+        #expect(try await t.raws().isEmpty)
+        let partial = try await t.ingest(bundle([indicator(u1), bad, indicator(u3)]), into: c.id, partial: true)
+        #expect(partial.committed && partial.added == 2 && partial.rejectedCount == 1)
+    }
+
+    @Test("the same version with different content is refused, in the bundle and against the store")
+    func conflicts() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let r = try await t.ingest(bundle([indicator(u1), indicator(u1, value: "203.0.113.9")]), into: c.id)
+        #expect(!r.committed && r.rejections.first?.issues.first?.reason.contains("earlier in the same bundle") == true)
+        _ = try await t.ingest(bundle([indicator(u1)]), into: c.id)
+        let r2 = try await t.ingest(bundle([indicator(u1, value: "203.0.113.9")]), into: c.id)
+        #expect(!r2.committed && r2.rejections.first?.issues.first?.reason.contains("already stored with different content") == true)
+    }
+
+    @Test("each bundle gets a later date_added; objects keep a strict order; index rows are written")
+    func orderingAndIndexes() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let a = try await t.ingest(bundle([indicator(u1), indicator(u2)]), into: c.id)
+        let b = try await t.ingest(bundle([indicator(u3)]), into: c.id)
+        #expect(try #require(b.dateAdded) > #require(a.dateAdded))
+        let all = try await t.raws()
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+        #expect(all[0].dateAdded == all[1].dateAdded && all[2].dateAdded > all[1].dateAdded)
+        #expect(try await t.raws(ObjectQuery(addedAfter: a.dateAdded)).map(\.id) == ["indicator--\(u3)"])
+        let stored = try #require(all.first)
+        #expect(String(decoding: stored.raw, as: UTF8.self) == indicator(u1))
+        let index = try await t.store.indexRows(for: "indicator--\(u1)")
+        #expect(index.refs.contains("identity--b38dfe21-7477-40d1-aa90-5c8671ce51ca"))
+        #expect(index.refs.contains("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"))
+        #expect(index.observables == ["ipv4-addr:value=198.51.100.7"])
+        #expect(index.tlp == TLP.red.rawValue)
+    }
+
+    @Test("readers see the last committed state while a writer ingests (WAL)")
+    func concurrentReaders() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        _ = try await t.ingest(bundle([indicator(u1)]), into: c.id)
+        let many = (0..<3000).map { i in indicator(String(format: "%08x-79e2-4bf4-a0b3-27be02c7bd0d", i + 100)) }
+        async let writer = t.ingest(bundle(many), into: c.id)
+        var counts: [Int] = []
+        for _ in 0..<20 { counts.append(try await t.raws().count) }
+        let report = try await writer
+        #expect(report.added == 3000)
+        #expect(counts.allSatisfy { $0 == 1 || $0 == 3001 })
+        #expect(try await t.raws().count == 3001)
+        #expect(try await t.store.integrityCheck() == ["ok"])
+    }
+
+    @Test("unknown collections are refused")
+    func unknownCollection() async throws {
+        let t = try TemporaryStore()
+        await #expect(throws: StoreError.self) { try await t.ingest(bundle([indicator(u1)]), into: "nope") }
+        _ = try await t.store.createCollection(alias: "a", title: "a", description: nil)
+        await #expect(throws: StoreError.self) { try await t.store.createCollection(alias: "a", title: "a", description: nil) }
+    }
+}
