@@ -35,5 +35,6 @@ let package = Package(
         .testTarget(name: "PatterningTests", dependencies: ["Patterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "STIX"]),
+        .testTarget(name: "AccordCLITests", dependencies: ["accord", "Store", "STIX"]),
     ]
 )

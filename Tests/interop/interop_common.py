@@ -102,7 +102,9 @@ def run_accord_validate(accord, paths, budget=DEFAULT_ARG_BUDGET, timeout=1800,
         if stderr_sink is not None:
             stderr_sink.append(proc.stderr.decode("utf-8", "replace"))
         text = proc.stdout.decode("utf-8", "replace")
-        for lineno, line in enumerate(text.splitlines(), 1):
+        # Split on "\n" only: str.splitlines() would also split inside JSON
+        # strings at U+2028, U+0085 and similar characters, which JSON allows raw.
+        for lineno, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:

@@ -636,6 +636,15 @@ class Corpus:
                                                     "id": "user-account--" + ids.v4()}, INVALID)
         self.add("cond.registry-key.at-least-one", {"type": "windows-registry-key", "spec_version": "2.1",
                                                     "id": "windows-registry-key--" + ids.v4()}, INVALID)
+        # stix2-validator schema bugs: the "at least one property" lists use the
+        # STIX 2.0 names `created` / `modified`, so these valid 2.1 objects are rejected.
+        self.add("cond.schema-bug.process-created-time-only",
+                 {"type": "process", "spec_version": "2.1", "id": "process--" + ids.v4(),
+                  "created_time": TS}, INVALID, "only created_time (the schema expects 'created')")
+        self.add("cond.schema-bug.registry-modified-time-only",
+                 {"type": "windows-registry-key", "spec_version": "2.1",
+                  "id": "windows-registry-key--" + ids.v4(), "modified_time": TS}, INVALID,
+                 "only modified_time (the schema expects 'modified')")
         self.add("cond.x509.v3-extensions-empty", self.mutate("x509-certificate", x509_v3_extensions={}),
                  INVALID)
         self.add("cond.registry-key.value-empty", self.mutate("windows-registry-key", values=[{}]),

@@ -29,6 +29,10 @@ public struct Validator: Sendable {
             r.error("$.type", "'\(typeName)' is not a valid type name (3-250 characters of a-z, 0-9 and hyphens, starting with a letter)")
             return r
         }
+        if typeName == "bundle" {
+            r.error("$.objects", "a bundle is a container, not an object: its objects must be a list")
+            return r
+        }
         if typeName == "action" {
             r.error("$.type", "'action' is reserved by STIX 2.1 and cannot be used as a type")
             return r
