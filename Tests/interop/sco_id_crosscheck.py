@@ -70,6 +70,10 @@ from stix2.canonicalization.Canonicalize import canonicalize  # noqa: E402
 # than stix2, mapped to the reason, e.g.
 #   "network-traffic.raw-timestamp": "Accord hashes timestamps as written".
 KNOWN_DIFFERENCES = {
+    "network-traffic.raw-timestamp": "Accord hashes start/end exactly as written in the object (RFC 8785 over the "
+                                     "transmitted JSON, which any receiver can recompute); stix2 re-serialises "
+                                     "timestamps first ('.000Z' becomes 'Z'). Objects serialised by stix2 itself "
+                                     "carry the re-serialised text, and their ids agree.",
 }
 
 SCO_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")

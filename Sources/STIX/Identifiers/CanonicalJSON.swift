@@ -36,7 +36,7 @@ public enum CanonicalJSON {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 writeString(k, to: &out)
                 out.append(UInt8(ascii: ":"))
-                write(members[k]!, to: &out)
+                if let v = members[k] { write(v, to: &out) }
             }
             out.append(UInt8(ascii: "}"))
         }

@@ -39,7 +39,7 @@ public enum DeterministicID {
         guard let members = object.objectValue, let type = members["type"]?.stringValue,
               let names = contributingProperties[type]
         else { return nil }
-        var contributing: [String: JSONValue] = [:]
+        var contributing = JSONObject()
         for name in names {
             guard let value = members[name] else { continue }
             if name == "hashes" {
@@ -54,11 +54,12 @@ public enum DeterministicID {
         return "\(type)--\(uuid)"
     }
 
-    /// Picks the single hash used for the id: MD5, else SHA-1, else SHA-256, else SHA-512.
-    static func chooseHash(_ hashes: [String: JSONValue]) -> (key: String, value: JSONValue)? {
+    /// Picks the single hash used for the id: MD5, else SHA-1, else SHA-256, else SHA-512,
+    /// else the first one written (as the OASIS `stix2` library does).
+    static func chooseHash(_ hashes: JSONObject) -> (key: String, value: JSONValue)? {
         for algorithm in hashPreference {
             if let v = hashes[algorithm] { return (algorithm, v) }
         }
-        return nil
+        return hashes.first(where: { _ in true })
     }
 }

@@ -11,7 +11,7 @@ enum ObservableExtractor {
         "windows-registry-key": ["key"], "x509-certificate": ["serial_number"], "email-message": ["message_id"],
     ]
 
-    static func extract(type: String, object o: [String: JSONValue]) -> [IndexedObject.Observable] {
+    static func extract(type: String, object o: JSONObject) -> [IndexedObject.Observable] {
         var out: [IndexedObject.Observable] = []
         if type == "indicator" {
             if o["pattern_type"]?.stringValue == "stix", let pattern = o["pattern"]?.stringValue,

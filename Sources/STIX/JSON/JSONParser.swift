@@ -82,7 +82,10 @@ public struct JSONParser: ~Copyable {
     private mutating func parseObject(depth: Int) throws(JSONError) -> JSONValue {
         if depth > maxDepth { throw error("nesting deeper than \(maxDepth) levels") }
         pos += 1
-        var members: [String: JSONValue] = [:]
+        var members = JSONObject()
+        // Duplicate names are found with a set once an object is large enough to make the
+        // linear check quadratic for hostile input.
+        var seen: Set<String>?
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
         while true {
@@ -96,9 +99,15 @@ public struct JSONParser: ~Copyable {
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            if members.updateValue(value, forKey: key) != nil {
-                throw JSONError(offset: keyOffset, reason: "duplicate member name \"\(key)\"")
+            let duplicate: Bool
+            if members.count < 16 {
+                duplicate = members[key] != nil
+            } else {
+                if seen == nil { seen = Set(members.keys) }
+                duplicate = !seen!.insert(key).inserted
             }
+            if duplicate { throw JSONError(offset: keyOffset, reason: "duplicate member name \"\(key)\"") }
+            members.appendUnchecked(key, value)
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input in an object") }
             switch bytes[pos] {

@@ -13,7 +13,7 @@ public enum JSONValue: Sendable, Equatable {
     case number(JSONNumber)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// The member named `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
@@ -28,7 +28,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The members of an object, or nil for any other kind.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let o) = self { return o }
         return nil
     }

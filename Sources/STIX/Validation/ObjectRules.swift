@@ -14,7 +14,7 @@ enum ObjectRules {
         "network-traffic": [("end", "start", false)],
     ]
 
-    static func check(_ o: [String: JSONValue], _ type: String, into r: inout ObjectValidation) {
+    static func check(_ o: JSONObject, _ type: String, into r: inout ObjectValidation) {
         compareTimes(o, "modified", "created", strict: false, into: &r)
         for (later, earlier, strict) in timeOrder[type] ?? [] {
             compareTimes(o, later, earlier, strict: strict, into: &r)
@@ -89,7 +89,7 @@ enum ObjectRules {
         }
     }
 
-    static func compareTimes(_ o: [String: JSONValue], _ later: String, _ earlier: String, strict: Bool, into r: inout ObjectValidation) {
+    static func compareTimes(_ o: JSONObject, _ later: String, _ earlier: String, strict: Bool, into r: inout ObjectValidation) {
         guard let a = o[later]?.stringValue, let b = o[earlier]?.stringValue,
               case .success(let ta) = Timestamp.parse(a), case .success(let tb) = Timestamp.parse(b)
         else { return }
@@ -112,7 +112,7 @@ enum ObjectRules {
 
 /// Rules of marking definitions and granular-marking selectors.
 enum MarkingRules {
-    static func check(_ o: [String: JSONValue], _ type: String, into r: inout ObjectValidation) {
+    static func check(_ o: JSONObject, _ type: String, into r: inout ObjectValidation) {
         let id = o["id"]?.stringValue
         if type == "marking-definition" {
             for (i, ref) in (o["object_marking_refs"]?.arrayValue ?? []).enumerated() where ref.stringValue == id {
@@ -137,7 +137,7 @@ enum MarkingRules {
         }
     }
 
-    static func checkDefinition(_ o: [String: JSONValue], into r: inout ObjectValidation) {
+    static func checkDefinition(_ o: JSONObject, into r: inout ObjectValidation) {
         if o["extensions"] == nil {
             if o["definition_type"] == nil { r.error("$.definition_type", "is required unless the marking is defined by an extension") }
             if o["definition"] == nil { r.error("$.definition", "is required unless the marking is defined by an extension") }
@@ -202,7 +202,7 @@ enum MarkingRules {
 
 /// Rules on the keys of predefined extension dictionaries.
 enum ExtensionKeyRules {
-    static func check(_ o: [String: JSONValue], into r: inout ObjectValidation) {
+    static func check(_ o: JSONObject, into r: inout ObjectValidation) {
         let extensions = o["extensions"]?.objectValue ?? [:]
         for (key, _) in extensions["raster-image-ext"]?["exif_tags"]?.objectValue ?? [:] {
             let u = key.utf8

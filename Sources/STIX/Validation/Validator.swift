@@ -56,7 +56,7 @@ public struct Validator: Sendable {
 
     /// Checks the SCOs embedded in the deprecated (STIX 2.0 style) `objects` of observed-data;
     /// their references name keys of that dictionary instead of ids.
-    private func checkEmbedded(_ objects: [String: JSONValue], into r: inout ObjectValidation) {
+    private func checkEmbedded(_ objects: JSONObject, into r: inout ObjectValidation) {
         var types: [String: String] = [:]
         for (key, value) in objects {
             if let t = value["type"]?.stringValue { types[key] = t }
@@ -81,14 +81,14 @@ public struct Validator: Sendable {
     }
 
     /// A custom type is an observable when an extension says `new-sco`, else a domain object.
-    private func customCategory(_ object: [String: JSONValue]) -> ObjectCategory {
+    private func customCategory(_ object: JSONObject) -> ObjectCategory {
         for (_, ext) in object["extensions"]?.objectValue ?? [:] where ext["extension_type"]?.stringValue == "new-sco" {
             return .observable
         }
         return object["created"] == nil && object["modified"] == nil ? .observable : .domain
     }
 
-    private func checkIdentifier(_ object: [String: JSONValue], _ type: String, _ category: ObjectCategory, into r: inout ObjectValidation) {
+    private func checkIdentifier(_ object: JSONObject, _ type: String, _ category: ObjectCategory, into r: inout ObjectValidation) {
         guard let idValue = object["id"] else {
             r.error("$.id", "is required")
             return
@@ -128,7 +128,7 @@ public struct Validator: Sendable {
         }
     }
 
-    private func checkSpecVersion(_ object: [String: JSONValue], _ category: ObjectCategory, into r: inout ObjectValidation) {
+    private func checkSpecVersion(_ object: JSONObject, _ category: ObjectCategory, into r: inout ObjectValidation) {
         guard let value = object["spec_version"] else {
             if category != .observable { r.error("$.spec_version", "is required") }
             return
@@ -144,7 +144,7 @@ public struct Validator: Sendable {
         }
     }
 
-    private func checkProperties(_ object: [String: JSONValue], _ type: String, _ spec: TypeSpec?, _ category: ObjectCategory, into r: inout ObjectValidation) {
+    private func checkProperties(_ object: JSONObject, _ type: String, _ spec: TypeSpec?, _ category: ObjectCategory, into r: inout ObjectValidation) {
         let common: [String: PropertyRule]
         switch category {
         case .domain, .relationship, .meta: common = TypeCatalog.domainCommon
@@ -167,7 +167,7 @@ public struct Validator: Sendable {
         }
     }
 
-    private func checkRequired(_ object: [String: JSONValue], _ spec: TypeSpec?, _ category: ObjectCategory, into r: inout ObjectValidation) {
+    private func checkRequired(_ object: JSONObject, _ spec: TypeSpec?, _ category: ObjectCategory, into r: inout ObjectValidation) {
         var required = spec?.required ?? []
         switch category {
         case .domain, .relationship, .meta: required += ["created", "modified"]
@@ -184,7 +184,7 @@ public struct Validator: Sendable {
         }
     }
 
-    private func checkExtensions(_ object: [String: JSONValue], _ type: String, _ category: ObjectCategory, _ isCustomType: Bool, into r: inout ObjectValidation) {
+    private func checkExtensions(_ object: JSONObject, _ type: String, _ category: ObjectCategory, _ isCustomType: Bool, into r: inout ObjectValidation) {
         guard let value = object["extensions"] else { return }
         guard let extensions = value.objectValue else {
             r.error("$.extensions", "must be a dictionary, found \(value.kindDescription)")

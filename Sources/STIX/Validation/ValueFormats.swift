@@ -9,7 +9,7 @@ enum ValueFormats {
         "url": ("value", isAbsoluteURI, "an absolute URL (https://example.com/path)"),
     ]
 
-    static func check(_ o: [String: JSONValue], _ type: String, into r: inout ObjectValidation) {
+    static func check(_ o: JSONObject, _ type: String, into r: inout ObjectValidation) {
         if let rule = rules[type], let v = o[rule.property]?.stringValue, !rule.check(v) {
             r.error("$.\(rule.property)", "'\(v)' is not \(rule.expected)")
         }
