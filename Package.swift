@@ -23,7 +23,7 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["STIX", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["STIX", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "accord",

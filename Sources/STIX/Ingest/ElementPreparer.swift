@@ -35,7 +35,7 @@ public struct ElementPreparer: Sendable {
             return .invalid(index: element.index, id: nil, issues: [issue])
         }
         let result = validator.validate(value)
-        guard result.isValid, let indexed = ObjectIndexer.index(raw: element.raw, value: value) else {
+        guard result.isValid, let indexed = ObjectIndexer.index(raw: element.raw, value: value, pattern: result.pattern) else {
             return .invalid(index: element.index, id: result.id, issues: result.issues)
         }
         return .valid(indexed, index: element.index, warnings: result.warnings)

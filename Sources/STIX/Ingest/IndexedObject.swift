@@ -1,3 +1,5 @@
+import Patterning
+
 /// A valid STIX object ready to store: its original bytes plus the fields the store indexes.
 public struct IndexedObject: Sendable {
     /// The object's JSON exactly as received.
@@ -48,7 +50,7 @@ public struct IndexedObject: Sendable {
 /// Extracts the index fields of a validated object.
 public enum ObjectIndexer {
     /// Builds the stored form of a valid object; `value` is its parsed tree.
-    public static func index(raw: [UInt8], value: JSONValue) -> IndexedObject? {
+    public static func index(raw: [UInt8], value: JSONValue, pattern: ObservationExpression? = nil) -> IndexedObject? {
         guard let o = value.objectValue, let id = o["id"]?.stringValue, let type = o["type"]?.stringValue else { return nil }
         func micros(_ key: String) -> Int64? {
             guard let s = o[key]?.stringValue, case .success(let t) = Timestamp.parse(s) else { return nil }
@@ -69,7 +71,7 @@ public enum ObjectIndexer {
             markingRefs: markings,
             tlp: TLP.strictest(of: markings),
             refs: refs,
-            observables: ObservableExtractor.extract(type: type, object: o)
+            observables: ObservableExtractor.extract(type: type, object: o, pattern: pattern)
         )
     }
 
@@ -78,19 +80,18 @@ public enum ObjectIndexer {
         switch value {
         case .object(let members):
             for (key, v) in members {
-                let p = "\(path).\(key)"
                 if key.hasSuffix("_ref"), let target = v.stringValue {
-                    refs.append(.init(path: p, target: target))
+                    refs.append(.init(path: path + "." + key, target: target))
                 } else if key.hasSuffix("_refs"), let list = v.arrayValue {
                     for (i, e) in list.enumerated() {
-                        if let target = e.stringValue { refs.append(.init(path: "\(p)[\(i)]", target: target)) }
+                        if let target = e.stringValue { refs.append(.init(path: "\(path).\(key)[\(i)]", target: target)) }
                     }
-                } else {
-                    collectRefs(v, path: p, into: &refs)
+                } else if v.isContainer {
+                    collectRefs(v, path: path + "." + key, into: &refs)
                 }
             }
         case .array(let elements):
-            for (i, e) in elements.enumerated() { collectRefs(e, path: "\(path)[\(i)]", into: &refs) }
+            for (i, e) in elements.enumerated() where e.isContainer { collectRefs(e, path: "\(path)[\(i)]", into: &refs) }
         default:
             break
         }

@@ -11,11 +11,10 @@ enum ObservableExtractor {
         "windows-registry-key": ["key"], "x509-certificate": ["serial_number"], "email-message": ["message_id"],
     ]
 
-    static func extract(type: String, object o: JSONObject) -> [IndexedObject.Observable] {
+    static func extract(type: String, object o: JSONObject, pattern: ObservationExpression?) -> [IndexedObject.Observable] {
         var out: [IndexedObject.Observable] = []
         if type == "indicator" {
-            if o["pattern_type"]?.stringValue == "stix", let pattern = o["pattern"]?.stringValue,
-               let ast = try? PatternParser.parse(pattern) {
+            if o["pattern_type"]?.stringValue == "stix", let ast = pattern ?? o["pattern"]?.stringValue.flatMap({ try? PatternParser.parse($0) }) {
                 collectEqualities(ast, into: &out)
             }
             return out

@@ -51,6 +51,14 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// True for objects and arrays.
+    public var isContainer: Bool {
+        switch self {
+        case .object, .array: return true
+        default: return false
+        }
+    }
+
     /// A short name of the kind, for error messages ("a string", "an object", ...).
     public var kindDescription: String {
         switch self {

@@ -10,6 +10,7 @@ enum PatternRules {
             r.error("$.pattern", "the STIX pattern does not parse: \(error.reason) (at character \(error.position))")
             return
         }
+        r.pattern = ast
         var paths: [ObjectPath] = []
         collectPaths(ast, into: &paths)
         for path in paths {

@@ -1,3 +1,5 @@
+import Patterning
+
 /// One problem found in a STIX object: where it is, why, and how serious.
 ///
 /// Errors are violations of a MUST of STIX 2.1 and make the object invalid; warnings are SHOULD
@@ -34,6 +36,8 @@ public struct ObjectValidation: Sendable {
     /// While checking the STIX 2.0 `objects` of observed-data: the keys references resolve to,
     /// with their types.
     var embeddedTypes: [String: String]?
+    /// The parsed `stix` pattern of an indicator, kept so indexing does not parse it again.
+    public internal(set) var pattern: ObservationExpression?
 
     /// True when no issue is an error.
     public var isValid: Bool { !issues.contains { $0.severity == .error } }

@@ -7,7 +7,7 @@ struct SQLiteObjectWriter {
     enum Outcome { case added, unchanged, conflict(String) }
 
     private let db: Database
-    private let collectionID: String
+    private let collection: Int64
     private let dateAdded: Int64
     private let owner: String?
     private let firstSequenceOfIngest: Int64
@@ -15,46 +15,61 @@ struct SQLiteObjectWriter {
     private let insertRef: Statement
     private let insertObservable: Statement
 
-    init(db: Database, collectionID: String, dateAdded: Int64, owner: String?, firstSequenceOfIngest: Int64) throws {
+    init(db: Database, collection: Int64, dateAdded: Int64, owner: String?, firstSequenceOfIngest: Int64) throws {
         self.db = db
-        self.collectionID = collectionID
+        self.collection = collection
         self.dateAdded = dateAdded
         self.owner = owner
         self.firstSequenceOfIngest = firstSequenceOfIngest
         insertObject = try db.cachedStatement(sql: """
-            INSERT INTO objects(collection_id, stix_id, type, version_us, created_us, date_added_us, spec_version,
+            INSERT INTO objects(collection, stix_id, type, version_us, created_us, date_added_us, spec_version,
                                 created_by_ref, revoked, tlp, owner_org, raw)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(collection_id, stix_id, version_us) DO NOTHING
+            ON CONFLICT(collection, stix_id, version_us) DO NOTHING
             """)
-        insertRef = try db.cachedStatement(sql: "INSERT INTO object_refs(seq, target, path) VALUES (?, ?, ?)")
-        insertObservable = try db.cachedStatement(sql: "INSERT INTO observables(seq, kind, value) VALUES (?, ?, ?)")
+        insertRef = try db.cachedStatement(sql: "INSERT OR IGNORE INTO object_refs(seq, path, target) VALUES (?, ?, ?)")
+        insertObservable = try db.cachedStatement(sql: "INSERT OR IGNORE INTO observables(seq, kind, value) VALUES (?, ?, ?)")
     }
 
     /// Stores one version; an identical existing version is left alone, a different one refused.
     mutating func insert(_ o: IndexedObject) throws -> Outcome {
         let version = o.modified ?? 0
-        insertObject.setUncheckedArguments([
-            collectionID, o.id, o.type, version, o.created, dateAdded, o.specVersion,
-            o.createdByRef, o.revoked, o.tlp?.rawValue, owner, Data(o.raw),
-        ])
-        try insertObject.execute()
+        let row = SQLiteBinding(insertObject)
+        row.bind(1, collection)
+        row.bind(2, o.id)
+        row.bind(3, o.type)
+        row.bind(4, version)
+        row.bind(5, o.created)
+        row.bind(6, dateAdded)
+        row.bind(7, o.specVersion)
+        row.bind(8, o.createdByRef)
+        row.bind(9, o.revoked ? 1 : 0)
+        row.bind(10, o.tlp.map { Int64($0.rawValue) })
+        row.bind(11, owner)
+        row.bind(12, o.raw)
+        try row.step(db)
         guard db.changesCount > 0 else { return try compareWithStored(o, version: version) }
         let seq = db.lastInsertedRowID
         for ref in o.refs {
-            insertRef.setUncheckedArguments([seq, ref.target, ref.path])
-            try insertRef.execute()
+            let r = SQLiteBinding(insertRef)
+            r.bind(1, seq)
+            r.bind(2, ref.path)
+            r.bind(3, ref.target)
+            try r.step(db)
         }
         for observable in Set(o.observables) {
-            insertObservable.setUncheckedArguments([seq, observable.kind, observable.value])
-            try insertObservable.execute()
+            let r = SQLiteBinding(insertObservable)
+            r.bind(1, seq)
+            r.bind(2, observable.kind)
+            r.bind(3, observable.value)
+            try r.step(db)
         }
         return .added
     }
 
     private func compareWithStored(_ o: IndexedObject, version: Int64) throws -> Outcome {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, raw FROM objects WHERE collection_id = ? AND stix_id = ? AND version_us = ?",
-                                         arguments: [collectionID, o.id, version]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, raw FROM objects WHERE collection = ? AND stix_id = ? AND version_us = ?",
+                                         arguments: [collection, o.id, version]) else {
             return .conflict("the version could not be stored")
         }
         let storedRaw: Data = row[1]

@@ -8,8 +8,10 @@ enum SQLiteSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-objects") { db in
             try db.execute(sql: """
+                -- num is the compact key objects use; id is the UUID clients see.
                 CREATE TABLE collections (
-                    id TEXT PRIMARY KEY,
+                    num INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
                     alias TEXT NOT NULL UNIQUE,
                     title TEXT NOT NULL,
                     description TEXT,
@@ -19,7 +21,7 @@ enum SQLiteSchema {
                 -- cursors stay valid after deletions); date_added_us never decreases with seq.
                 CREATE TABLE objects (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    collection_id TEXT NOT NULL REFERENCES collections(id),
+                    collection INTEGER NOT NULL REFERENCES collections(num),
                     stix_id TEXT NOT NULL,
                     type TEXT NOT NULL,
                     version_us INTEGER NOT NULL,   -- modified; 0 for unversioned objects
@@ -31,24 +33,26 @@ enum SQLiteSchema {
                     tlp INTEGER,                   -- strictest TLP level, NULL when unmarked
                     owner_org TEXT,
                     raw BLOB NOT NULL,
-                    UNIQUE (collection_id, stix_id, version_us)
+                    UNIQUE (collection, stix_id, version_us)
                 );
-                CREATE INDEX objects_by_added ON objects(collection_id, date_added_us, seq);
-                CREATE INDEX objects_by_type ON objects(collection_id, type, seq);
+                CREATE INDEX objects_by_added ON objects(collection, date_added_us, seq);
+                CREATE INDEX objects_by_type ON objects(collection, type, seq);
+                -- Index tables are clustered by seq (WITHOUT ROWID): rows of one object sit together
+                -- and appends in seq order touch only the right edge of the tree.
                 CREATE TABLE object_refs (
                     seq INTEGER NOT NULL REFERENCES objects(seq) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
                     target TEXT NOT NULL,
-                    path TEXT NOT NULL
-                );
+                    PRIMARY KEY (seq, path)
+                ) WITHOUT ROWID;
                 CREATE INDEX object_refs_by_target ON object_refs(target);
-                CREATE INDEX object_refs_by_seq ON object_refs(seq);
                 CREATE TABLE observables (
                     seq INTEGER NOT NULL REFERENCES objects(seq) ON DELETE CASCADE,
                     kind TEXT NOT NULL,
-                    value TEXT NOT NULL
-                );
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (seq, kind, value)
+                ) WITHOUT ROWID;
                 CREATE INDEX observables_by_value ON observables(value, kind);
-                CREATE INDEX observables_by_seq ON observables(seq);
                 CREATE TABLE meta (
                     key TEXT PRIMARY KEY,
                     value INTEGER NOT NULL

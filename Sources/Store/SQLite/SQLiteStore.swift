@@ -32,7 +32,7 @@ public final class SQLiteStore: ObjectStore {
         config.prepareDatabase { db in
             // NORMAL is crash-safe in WAL mode (a kill -9 loses no committed transaction);
             // only an OS crash may lose the last commits, never consistency.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try SQLiteSchema.migrator.migrate(pool)
@@ -66,14 +66,14 @@ public final class SQLiteStore: ObjectStore {
         try await pool.writeWithoutTransaction { db in
             var report = IngestReport()
             try db.inTransaction(.immediate) {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE id = ?", arguments: [collectionID]) == true else {
+                guard let collection = try Int64.fetchOne(db, sql: "SELECT num FROM collections WHERE id = ?", arguments: [collectionID]) else {
                     throw StoreError.unknownCollection(collectionID)
                 }
                 let last = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'last_date_added_us'") ?? 0
                 // Strictly after every earlier ingest, so `added_after` never hides a later batch.
                 let dateAdded = max(Self.nowMicros(), last + 1)
                 let firstSeq = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'objects'") ?? 0) + 1
-                var writer = try SQLiteObjectWriter(db: db, collectionID: collectionID, dateAdded: dateAdded,
+                var writer = try SQLiteObjectWriter(db: db, collection: collection, dateAdded: dateAdded,
                                                     owner: options.ownerOrganisation, firstSequenceOfIngest: firstSeq)
                 while let batch = try source.nextBatch() {
                     for element in batch {
@@ -115,7 +115,7 @@ public final class SQLiteStore: ObjectStore {
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let c = query.collectionID {
-                conditions.append("o.collection_id = ?")
+                conditions.append("o.collection = (SELECT num FROM collections WHERE id = ?)")
                 arguments += [c]
             }
             if !query.types.isEmpty {
@@ -127,10 +127,10 @@ public final class SQLiteStore: ObjectStore {
                 arguments += [after]
             }
             if query.latestOnly {
-                conditions.append("o.version_us = (SELECT max(v.version_us) FROM objects v WHERE v.collection_id = o.collection_id AND v.stix_id = o.stix_id)")
+                conditions.append("o.version_us = (SELECT max(v.version_us) FROM objects v WHERE v.collection = o.collection AND v.stix_id = o.stix_id)")
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let sql = "SELECT o.seq, o.collection_id, o.stix_id, o.type, o.date_added_us, o.version_us, o.raw FROM objects o \(whereClause) ORDER BY o.date_added_us, o.seq"
+            let sql = "SELECT o.seq, c.id, o.stix_id, o.type, o.date_added_us, o.version_us, o.raw FROM objects o JOIN collections c ON c.num = o.collection \(whereClause) ORDER BY o.date_added_us, o.seq"
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
                 let version: Int64 = row[5]
@@ -145,7 +145,7 @@ public final class SQLiteStore: ObjectStore {
         try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.alias, o.type, COUNT(DISTINCT o.stix_id), COUNT(*)
-                FROM objects o JOIN collections c ON c.id = o.collection_id
+                FROM objects o JOIN collections c ON c.num = o.collection
                 GROUP BY c.alias, o.type ORDER BY c.alias, o.type
                 """)
             return StoreStatistics(rows: rows.map { StoreStatistics.Row(collection: $0[0], type: $0[1], objects: $0[2], versions: $0[3]) })
