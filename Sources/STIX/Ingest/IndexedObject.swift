@@ -29,8 +29,8 @@ public struct IndexedObject: Sendable {
 
     /// One reference from an object to another.
     public struct Reference: Sendable, Equatable {
-        /// Where the reference sits, such as `$.object_refs[2]`.
-        public var path: String
+        /// The property holding the reference, such as `object_refs` or `marking_ref`.
+        public var property: String
         /// The referenced id.
         public var target: String
     }
@@ -60,7 +60,7 @@ public enum ObjectIndexer {
             || (TypeCatalog.spec(for: type) == nil && o["modified"] == nil)
         let markings = o["object_marking_refs"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var refs: [IndexedObject.Reference] = []
-        collectRefs(value, path: "$", into: &refs)
+        collectRefs(value, into: &refs)
         return IndexedObject(
             raw: raw, id: id, type: type,
             specVersion: o["spec_version"]?.stringValue ?? "2.1",
@@ -75,23 +75,24 @@ public enum ObjectIndexer {
         )
     }
 
-    /// Collects every `*_ref` and `*_refs` value anywhere in the object.
-    static func collectRefs(_ value: JSONValue, path: String, into refs: inout [IndexedObject.Reference]) {
+    /// Collects every `*_ref` and `*_refs` value anywhere in the object, once per
+    /// (property, target).
+    static func collectRefs(_ value: JSONValue, into refs: inout [IndexedObject.Reference]) {
         switch value {
         case .object(let members):
             for (key, v) in members {
                 if key.hasSuffix("_ref"), let target = v.stringValue {
-                    refs.append(.init(path: path + "." + key, target: target))
+                    refs.append(.init(property: key, target: target))
                 } else if key.hasSuffix("_refs"), let list = v.arrayValue {
-                    for (i, e) in list.enumerated() {
-                        if let target = e.stringValue { refs.append(.init(path: "\(path).\(key)[\(i)]", target: target)) }
+                    for e in list {
+                        if let target = e.stringValue { refs.append(.init(property: key, target: target)) }
                     }
                 } else if v.isContainer {
-                    collectRefs(v, path: path + "." + key, into: &refs)
+                    collectRefs(v, into: &refs)
                 }
             }
         case .array(let elements):
-            for (i, e) in elements.enumerated() where e.isContainer { collectRefs(e, path: "\(path)[\(i)]", into: &refs) }
+            for e in elements where e.isContainer { collectRefs(e, into: &refs) }
         default:
             break
         }

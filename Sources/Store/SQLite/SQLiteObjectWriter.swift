@@ -27,7 +27,7 @@ struct SQLiteObjectWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(collection, stix_id, version_us) DO NOTHING
             """)
-        insertRef = try db.cachedStatement(sql: "INSERT OR IGNORE INTO object_refs(seq, path, target) VALUES (?, ?, ?)")
+        insertRef = try db.cachedStatement(sql: "INSERT OR IGNORE INTO object_refs(seq, target, property) VALUES (?, ?, ?)")
         insertObservable = try db.cachedStatement(sql: "INSERT OR IGNORE INTO observables(seq, kind, value) VALUES (?, ?, ?)")
     }
 
@@ -53,8 +53,8 @@ struct SQLiteObjectWriter {
         for ref in o.refs {
             let r = SQLiteBinding(insertRef)
             r.bind(1, seq)
-            r.bind(2, ref.path)
-            r.bind(3, ref.target)
+            r.bind(2, ref.target)
+            r.bind(3, ref.property)
             try r.step(db)
         }
         for observable in Set(o.observables) {

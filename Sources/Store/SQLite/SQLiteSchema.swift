@@ -41,9 +41,9 @@ enum SQLiteSchema {
                 -- and appends in seq order touch only the right edge of the tree.
                 CREATE TABLE object_refs (
                     seq INTEGER NOT NULL REFERENCES objects(seq) ON DELETE CASCADE,
-                    path TEXT NOT NULL,
                     target TEXT NOT NULL,
-                    PRIMARY KEY (seq, path)
+                    property TEXT NOT NULL,        -- source_ref, object_marking_refs, marking_ref, ...
+                    PRIMARY KEY (seq, target, property)
                 ) WITHOUT ROWID;
                 CREATE INDEX object_refs_by_target ON object_refs(target);
                 CREATE TABLE observables (

@@ -65,6 +65,10 @@ public final class SQLiteStore: ObjectStore {
     public func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport {
         try await pool.writeWithoutTransaction { db in
             var report = IngestReport()
+            // The writer inserts each object before its index rows, so foreign keys hold by
+            // construction; checking them costs a lookup per index row. Deletions keep them on.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             try db.inTransaction(.immediate) {
                 guard let collection = try Int64.fetchOne(db, sql: "SELECT num FROM collections WHERE id = ?", arguments: [collectionID]) else {
                     throw StoreError.unknownCollection(collectionID)

@@ -1,0 +1,85 @@
+import Benchmark
+import Foundation
+import GRDB
+import STIX
+import Store
+
+/// The bundle both benchmarks read: `ACCORD_BENCH_BUNDLE`, made by `Benchmarks/make_bundle.py`.
+let bundlePath = ProcessInfo.processInfo.environment["ACCORD_BENCH_BUNDLE"] ?? "/tmp/accord-bench-100k.json"
+
+/// Collects every prepared element of a bundle (the baseline's pre-parsed rows).
+func preparedObjects() throws -> [IndexedObject] {
+    let pipeline = BundlePipeline(source: try FileByteSource(path: bundlePath))
+    var out: [IndexedObject] = []
+    while let batch = try pipeline.nextBatch() {
+        for case .valid(let object, _, _) in batch { out.append(object) }
+    }
+    return out
+}
+
+func temporaryDirectory() -> String {
+    NSTemporaryDirectory() + "accord-bench-" + UUID().uuidString
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .peakMemoryResident],
+        timeUnits: .milliseconds,
+        warmupIterations: 1,
+        maxDuration: .seconds(120),
+        maxIterations: 7
+    )
+
+    // The whole import path: stream the file, parse, validate, index, insert, commit.
+    Benchmark("import: 100k-object bundle into a new SQLite store") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let dir = temporaryDirectory()
+            benchmark.startMeasurement()
+            let store = try SQLiteStore(directory: dir)
+            let collection = try await store.createCollection(alias: "bench", title: "bench", description: nil)
+            let report = try await store.ingest(from: BundlePipeline(source: try FileByteSource(path: bundlePath)),
+                                                into: collection.id, options: IngestOptions())
+            benchmark.stopMeasurement()
+            precondition(report.committed && report.added >= 100_000, "import failed: \(report.rejections.prefix(3))")
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+    }
+
+    // The practical limit: the same rows, already parsed, inserted with plain GRDB cached
+    // statements into the same schema in one transaction. No parsing, validation or checks.
+    let rows = try! preparedObjects()
+    Benchmark("baseline: raw GRDB insert of the same pre-parsed rows") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let dir = temporaryDirectory()
+            do {  // create the schema, then let go of the store
+                let store = try SQLiteStore(directory: dir)
+                _ = try await store.createCollection(alias: "bench", title: "bench", description: nil)
+            }
+            benchmark.startMeasurement()
+            var config = Configuration()
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
+            }
+            let queue = try DatabaseQueue(path: dir + "/accord.sqlite", configuration: config)
+            try await queue.write { db in
+                let object = try db.cachedStatement(sql: """
+                    INSERT INTO objects(collection, stix_id, type, version_us, created_us, date_added_us, spec_version,
+                                        created_by_ref, revoked, tlp, owner_org, raw)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+                    """)
+                let ref = try db.cachedStatement(sql: "INSERT OR IGNORE INTO object_refs(seq, target, property) VALUES (?, ?, ?)")
+                let observable = try db.cachedStatement(sql: "INSERT OR IGNORE INTO observables(seq, kind, value) VALUES (?, ?, ?)")
+                for o in rows {
+                    try object.execute(arguments: [o.id, o.type, o.modified ?? 0, o.created, 1, o.specVersion,
+                                                   o.createdByRef, o.revoked, o.tlp?.rawValue, Data(o.raw)])
+                    let seq = db.lastInsertedRowID
+                    for r in o.refs { try ref.execute(arguments: [seq, r.target, r.property]) }
+                    for b in o.observables { try observable.execute(arguments: [seq, b.kind, b.value]) }
+                }
+            }
+            try queue.close()
+            benchmark.stopMeasurement()
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+    }
+}
