@@ -43,7 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let db = try await store.open()
+        let db = try await store.open(create: false)
         var query = ObjectQuery(types: type, latestOnly: latest)
         if let collection { query.collectionID = try await store.collection(collection, in: db, create: false).id }
         if let addedAfter, case .success(let t) = Timestamp.parse(addedAfter) { query.addedAfter = t.microseconds }

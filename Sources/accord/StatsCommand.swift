@@ -12,7 +12,7 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let db = try await store.open()
+        let db = try await store.open(create: false)
         let collections = try await db.collections()
         let stats = try await db.statistics()
         print("Store: \(db.path)")

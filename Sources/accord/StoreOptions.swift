@@ -14,8 +14,12 @@ struct StoreOptions: ParsableArguments {
         data ?? ProcessInfo.processInfo.environment["ACCORD_DATA"] ?? "./accord-data"
     }
 
-    /// Opens the store, creating it and its default collection on first use.
-    func open() async throws -> SQLiteStore {
+    /// Opens the store, creating it and its default collection on first use; commands that
+    /// only read pass `create: false`, so a mistyped --data is reported instead of created.
+    func open(create: Bool = true) async throws -> SQLiteStore {
+        if !create, !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("accord.sqlite")) {
+            throw CommandFailure("no Accord store in '\(directory)' (check --data or $ACCORD_DATA; `accord import` creates one)")
+        }
         let store = try SQLiteStore(directory: directory)
         if try await store.collections().isEmpty {
             _ = try await store.createCollection(alias: "default", title: "Default collection",
@@ -28,7 +32,7 @@ struct StoreOptions: ParsableArguments {
     func collection(_ key: String?, in store: SQLiteStore, create: Bool) async throws -> CollectionInfo {
         let key = key ?? "default"
         if let found = try await store.collection(key) { return found }
-        guard create else { throw ValidationError("no collection with id or alias '\(key)' (see `accord stats`)") }
+        guard create else { throw CommandFailure("no collection with id or alias '\(key)' (see `accord stats`)") }
         guard isAlias(key) else {
             throw ValidationError("'\(key)' is not a collection alias: use 1-64 characters of a-z, 0-9, '-' and '_'")
         }

@@ -99,3 +99,11 @@ final class ProgressDisplay: @unchecked Sendable {
         if shownBar { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+/// A failure the user can fix, printed as `Error: …` with exit status 1 (no usage text).
+struct CommandFailure: Error, CustomStringConvertible {
+    /// What went wrong and what to do.
+    var description: String
+
+    init(_ description: String) { self.description = description }
+}
