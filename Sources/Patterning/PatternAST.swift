@@ -112,3 +112,33 @@ public struct PatternError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { "\(reason) at position \(position)" }
 }
+
+extension ObservationExpression {
+    /// Every comparison in the pattern, left to right.
+    public var comparisons: [Comparison] {
+        var out: [Comparison] = []
+        collect(into: &out)
+        return out
+    }
+
+    private func collect(into out: inout [Comparison]) {
+        switch self {
+        case .observation(let c): c.collect(into: &out)
+        case .combined(_, let a, let b):
+            a.collect(into: &out)
+            b.collect(into: &out)
+        case .qualified(let inner, _): inner.collect(into: &out)
+        }
+    }
+}
+
+extension ComparisonExpression {
+    fileprivate func collect(into out: inout [Comparison]) {
+        switch self {
+        case .comparison(let c): out.append(c)
+        case .and(let a, let b), .or(let a, let b):
+            a.collect(into: &out)
+            b.collect(into: &out)
+        }
+    }
+}

@@ -58,7 +58,8 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             var config = Configuration()
             config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
+                // The same settings the store's writer uses while it ingests.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF")
             }
             let queue = try DatabaseQueue(path: dir + "/accord.sqlite", configuration: config)
             try await queue.write { db in

@@ -40,22 +40,7 @@ enum ObservableExtractor {
 
     /// Equality tests (`=` and `IN`, not negated) are what bulk matching looks up by value.
     static func collectEqualities(_ e: ObservationExpression, into out: inout [IndexedObject.Observable]) {
-        switch e {
-        case .observation(let c): collectEqualities(c, into: &out)
-        case .combined(_, let a, let b):
-            collectEqualities(a, into: &out)
-            collectEqualities(b, into: &out)
-        case .qualified(let inner, _): collectEqualities(inner, into: &out)
-        }
-    }
-
-    static func collectEqualities(_ c: ComparisonExpression, into out: inout [IndexedObject.Observable]) {
-        switch c {
-        case .and(let a, let b), .or(let a, let b):
-            collectEqualities(a, into: &out)
-            collectEqualities(b, into: &out)
-        case .comparison(let cmp):
-            guard !cmp.negated else { return }
+        for cmp in e.comparisons where !cmp.negated {
             let kind = cmp.path.description
             let values: [PatternLiteral]
             switch (cmp.op, cmp.value) {

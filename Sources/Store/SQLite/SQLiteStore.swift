@@ -32,7 +32,7 @@ public final class SQLiteStore: ObjectStore {
         config.prepareDatabase { db in
             // NORMAL is crash-safe in WAL mode (a kill -9 loses no committed transaction);
             // only an OS crash may lose the last commits, never consistency.
-            try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try SQLiteSchema.migrator.migrate(pool)
@@ -67,8 +67,10 @@ public final class SQLiteStore: ObjectStore {
             var report = IngestReport()
             // The writer inserts each object before its index rows, so foreign keys hold by
             // construction; checking them costs a lookup per index row. Deletions keep them on.
-            try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            // A large page cache only for the writer, only while it ingests: the transaction's
+            // pages stay in memory instead of spilling, while readers keep small caches.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384") }
             try db.inTransaction(.immediate) {
                 guard let collection = try Int64.fetchOne(db, sql: "SELECT num FROM collections WHERE id = ?", arguments: [collectionID]) else {
                     throw StoreError.unknownCollection(collectionID)
