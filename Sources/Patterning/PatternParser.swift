@@ -9,6 +9,14 @@
 public struct PatternParser {
     private var tokens: [(PatternToken, Int)]
     private var i = 0
+    private var depth = 0
+    private var nodes = 0
+
+    /// Deepest nesting of parentheses accepted.
+    public static let maxDepth = 64
+    /// Most comparisons and observations in one pattern; real patterns use a handful, and the
+    /// cap keeps the tree small enough to walk and free without deep recursion.
+    public static let maxNodes = 1_000
 
     /// Parses a whole pattern or throws with the position and what was expected.
     public static func parse(_ pattern: String) throws(PatternError) -> ObservationExpression {
@@ -51,6 +59,16 @@ public struct PatternParser {
         }
     }
 
+    private mutating func enter() throws(PatternError) {
+        depth += 1
+        if depth > Self.maxDepth { throw PatternError(position: position, reason: "parentheses nested deeper than \(Self.maxDepth) levels") }
+    }
+
+    private mutating func count() throws(PatternError) {
+        nodes += 1
+        if nodes > Self.maxNodes { throw PatternError(position: position, reason: "more than \(Self.maxNodes) comparisons and observations in one pattern") }
+    }
+
     private mutating func accept(keyword: String) -> Bool {
         if case .keyword(let k) = current, k == keyword { i += 1; return true }
         return false
@@ -79,13 +97,16 @@ public struct PatternParser {
         switch current {
         case .lbracket:
             i += 1
+            try count()
             expression = .observation(try comparisonOr())
             guard case .rbracket = current else { throw expected("']' or AND/OR between comparisons") }
             i += 1
         case .lparen:
             i += 1
+            try enter()
             expression = try observationExpressions()
             guard case .rparen = current else { throw expected("')'") }
+            depth -= 1
             i += 1
         default:
             throw expected("'[' or '(' to start an observation expression")
@@ -134,11 +155,14 @@ public struct PatternParser {
     private mutating func propertyTest() throws(PatternError) -> ComparisonExpression {
         if case .lparen = current {
             i += 1
+            try enter()
             let inner = try comparisonOr()
             guard case .rparen = current else { throw expected("')'") }
+            depth -= 1
             i += 1
             return inner
         }
+        try count()
         if accept(keyword: "EXISTS") {
             return .comparison(Comparison(path: try objectPath(), op: .exists, negated: false, value: nil))
         }

@@ -75,6 +75,11 @@ struct ImportCommand: AsyncParsableCommand {
                 Terminal.note("\(file): objects[\(rejection.index)]\(rejection.id.map { " (\($0))" } ?? ""): \(issue.path): \(issue.reason)")
             }
         }
+        for notice in report.notices {
+            for issue in notice.issues {
+                Terminal.note("\(file): objects[\(notice.index)]\(notice.id.map { " (\($0))" } ?? ""): note: \(issue.reason)")
+            }
+        }
         if report.rejectedCount > report.rejections.count {
             Terminal.note("\(file): ... and \(report.rejectedCount - report.rejections.count) more rejected objects")
         }

@@ -47,6 +47,22 @@ struct PatternParserTests {
         }
     }
 
+    @Test("hostile nesting and size are refused before they can exhaust the stack")
+    func limits() {
+        let deep = String(repeating: "(", count: 100_000) + "[a:bcd = 1]" + String(repeating: ")", count: 100_000)
+        #expect(throws: PatternError.self) { try PatternParser.parse(deep) }
+        let inner = "[a:bcd = " + String(repeating: "(", count: 1) + "1]"
+        #expect(throws: PatternError.self) { try PatternParser.parse(inner) }
+        let long = Array(repeating: "[a:bcd = 1]", count: 200_000).joined(separator: " AND ")
+        do {
+            _ = try PatternParser.parse(long)
+            Issue.record("accepted 200,000 observations")
+        } catch {
+            #expect(error.reason.contains("more than 1000"))
+        }
+        #expect((try? PatternParser.parse(Array(repeating: "[a:bcd = 1]", count: 500).joined(separator: " OR "))) != nil)
+    }
+
     @Test("observation operators bind AND tighter than OR tighter than FOLLOWEDBY")
     func precedence() throws {
         let ast = try PatternParser.parse("[a:b = 1] FOLLOWEDBY [a:b = 2] OR [a:b = 3] AND [a:b = 4]")

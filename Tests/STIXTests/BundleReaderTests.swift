@@ -52,6 +52,9 @@ struct BundleReaderTests {
         ("", "the input is empty"),
         (#"{"objects":[{"a":1} {"b":2}]}"#, "expected ',' or ']'"),
         (#"{"objects":[{"a":1}], "type": x}"#, "expected a value"),
+        (#"{"objects":[{"a":1},]}"#, "trailing or doubled comma"),
+        (#"{"objects":[,{"a":1}]}"#, "trailing or doubled comma"),
+        (#"{"objects":1,"objects":[{"a":1}]}"#, "duplicate top-level member"),
     ])
     func malformed(_ text: String, _ expected: String) {
         do {

@@ -44,6 +44,7 @@ struct ValidatorTests {
         (#"{"type":"network-traffic","id":"network-traffic--ff26c055-6336-5bc5-b98d-13d6226742dd","protocols":["tcp"],"dst_ref":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","dst_port":70000}"#, "$.dst_port", "at most 65535"),
         (#"{"type":"file","id":"file--ff26c055-6336-5bc5-b98d-13d6226742dd","hashes":{"MD5":"zz"}}"#, "$.hashes.MD5", "MD5"),
         (#"{"type":"artifact","id":"artifact--ff26c055-6336-5bc5-b98d-13d6226742dd","payload_bin":"!!"}"#, "$.payload_bin", "base64"),
+        (#"{"type":"artifact","id":"artifact--ff26c055-6336-4bc5-b98d-13d6226742dd","mime_type":"text/plain"}"#, "$", "payload_bin or url"),
         (#"{"type":"x","id":"x--ff26c055-6336-4bc5-b98d-13d6226742dd"}"#, "$.type", "not a valid type name"),
     ])
     func invalid(_ text: String, _ path: String, _ reason: String) throws {

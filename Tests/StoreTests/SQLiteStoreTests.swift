@@ -82,6 +82,46 @@ struct SQLiteStoreTests {
         #expect(!r2.committed && r2.rejections.first?.issues.first?.reason.contains("already stored with different content") == true)
     }
 
+    @Test("an SCO sent again with other content keeps the stored copy and says so")
+    func unversionedCopies() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let ip = #"{"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}"#
+        let marked = #"{"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3","x_seen_by":"partner"}"#
+        _ = try await t.ingest(bundle([ip]), into: c.id)
+        let r = try await t.ingest(bundle([marked]), into: c.id)
+        #expect(r.committed && r.rejectedCount == 0 && r.unchanged == 1)
+        #expect(r.notices.first?.issues.first?.reason.contains("not versioned") == true)
+        #expect(String(decoding: try await t.raws().first!.raw, as: UTF8.self) == ip)
+    }
+
+    @Test("revocation is final and every version keeps created")
+    func versionRules() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let revoked = indicator(u1, modified: "2021-01-01T00:00:00.000Z").replacingOccurrences(of: #""pattern_type""#, with: #""revoked":true,"pattern_type""#)
+        #expect(try await t.ingest(bundle([indicator(u1), revoked]), into: c.id).added == 2)
+        let after = try await t.ingest(bundle([indicator(u1, modified: "2022-01-01T00:00:00.000Z")]), into: c.id)
+        #expect(!after.committed && after.rejections.first?.issues.first?.reason.contains("revocation is final") == true)
+        let recreated = indicator(u2, modified: "2022-01-01T00:00:00.000Z").replacingOccurrences(of: #""created":"2020-01-01T00:00:00.000Z""#, with: #""created":"2021-06-01T00:00:00.000Z""#)
+        _ = try await t.ingest(bundle([indicator(u2)]), into: c.id)
+        let moved = try await t.ingest(bundle([recreated]), into: c.id)
+        #expect(!moved.committed && moved.rejections.first?.issues.first?.reason.contains("original created") == true)
+        #expect(try await t.raws().count == 3)
+    }
+
+    @Test("TLP marking ids in capitals still count, and ids are stored in one case")
+    func caseOfIdentifiers() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let upper = indicator(u3).replacingOccurrences(of: "e828b379-4e03-4974-9ac4-e53a884c97c1", with: "E828B379-4E03-4974-9AC4-E53A884C97C1")
+            .replacingOccurrences(of: "indicator--\(u3)", with: "indicator--\(u3.uppercased())")
+        _ = try await t.ingest(bundle([upper]), into: c.id)
+        let index = try await t.store.indexRows(for: "indicator--\(u3)")
+        #expect(index.tlp == TLP.red.rawValue)
+        #expect(index.refs.contains("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"))
+    }
+
     @Test("each bundle gets a later date_added; objects keep a strict order; index rows are written")
     func orderingAndIndexes() async throws {
         let t = try TemporaryStore()

@@ -28,7 +28,8 @@ public enum TLP: Int, Sendable, Comparable, CaseIterable, CustomStringConvertibl
 
     /// The level a TLP 2.0 or 1.0 marking-definition id stands for; nil for any other id.
     public init?(markingID: String) {
-        guard let level = TLP.byMarkingID[markingID] else { return nil }
+        // UUIDs compare case-insensitively; a TLP:RED written in capitals is still TLP:RED.
+        guard let level = TLP.byMarkingID[markingID] ?? TLP.byMarkingID[markingID.lowercased()] else { return nil }
         self = level
     }
 

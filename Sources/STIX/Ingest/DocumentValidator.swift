@@ -60,7 +60,12 @@ public struct DocumentValidator<Source: ByteSource> {
             let digest = SHA256.hash(data: CanonicalJSON.bytes(of: value))
             if let earlier = seen[key] {
                 if earlier != digest {
-                    report.issues.append(.init(.error, path: "$", reason: "duplicate: objects[\(firstIndex[key] ?? 0)] has the same id\(value["modified"] == nil ? "" : " and modified") with different content"))
+                    if value["modified"] == nil {
+                        // Unversioned objects (SCOs, markings) from several producers may differ; the first is kept.
+                        report.issues.append(.init(.warning, path: "$", reason: "objects[\(firstIndex[key] ?? 0)] has the same id with different content; an importer keeps the first"))
+                    } else {
+                        report.issues.append(.init(.error, path: "$", reason: "duplicate: objects[\(firstIndex[key] ?? 0)] has the same id and modified with different content"))
+                    }
                 }
             } else {
                 seen[key] = digest

@@ -4,7 +4,7 @@ import Patterning
 public struct IndexedObject: Sendable {
     /// The object's JSON exactly as received.
     public var raw: [UInt8]
-    /// `type--UUID`.
+    /// `type--UUID`, lowercased (UUIDs compare case-insensitively).
     public var id: String
     /// The object type.
     public var type: String
@@ -62,11 +62,11 @@ public enum ObjectIndexer {
         var refs: [IndexedObject.Reference] = []
         collectRefs(value, into: &refs)
         return IndexedObject(
-            raw: raw, id: id, type: type,
+            raw: raw, id: id.lowercased(), type: type,
             specVersion: o["spec_version"]?.stringValue ?? "2.1",
             created: micros("created"),
             modified: unversioned ? nil : micros("modified"),
-            createdByRef: o["created_by_ref"]?.stringValue,
+            createdByRef: o["created_by_ref"]?.stringValue?.lowercased(),
             revoked: o["revoked"]?.boolValue ?? false,
             markingRefs: markings,
             tlp: TLP.strictest(of: markings),
@@ -82,10 +82,10 @@ public enum ObjectIndexer {
         case .object(let members):
             for (key, v) in members {
                 if key.hasSuffix("_ref"), let target = v.stringValue {
-                    refs.append(.init(property: key, target: target))
+                    refs.append(.init(property: key, target: target.lowercased()))
                 } else if key.hasSuffix("_refs"), let list = v.arrayValue {
                     for e in list {
-                        if let target = e.stringValue { refs.append(.init(property: key, target: target)) }
+                        if let target = e.stringValue { refs.append(.init(property: key, target: target.lowercased())) }
                     }
                 } else if v.isContainer {
                     collectRefs(v, into: &refs)

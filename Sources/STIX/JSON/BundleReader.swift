@@ -122,7 +122,13 @@ public struct BundleReader<Source: ByteSource> {
                     guard try skipWhitespace() else { throw fail("unexpected end of input: the document is truncated") }
                 }
                 let key = try readKey()
-                if key == "objects", !sawObjects, try peekAfterColon() == UInt8(ascii: "[") {
+                if key == "objects", header["objects"] != nil || sawObjects {
+                    throw fail("duplicate top-level member \"objects\"")
+                }
+                if header.count >= 1_000 {
+                    throw fail("more than 1,000 top-level members: this is not a bundle or envelope")
+                }
+                if key == "objects", try peekAfterColon() == UInt8(ascii: "[") {
                     sawObjects = true
                     retainFrom = nil
                     pos += 1
@@ -150,6 +156,9 @@ public struct BundleReader<Source: ByteSource> {
                     guard buf[pos] == UInt8(ascii: ",") else { throw fail("expected ',' or ']' between objects, found \(describe(buf[pos]))", element: elementCount) }
                     pos += 1
                     guard try skipWhitespace() else { throw fail("unexpected end of input inside the objects list: the document is truncated", element: elementCount) }
+                }
+                if buf[pos] == UInt8(ascii: ",") || buf[pos] == UInt8(ascii: "]") {
+                    throw fail("expected an object in the objects list, found \(describe(buf[pos])) (a trailing or doubled comma?)", element: elementCount)
                 }
                 let start = try scanValue(elementIndex: elementCount)
                 let element = BundleElement(raw: Array(buf[start..<pos]), index: elementCount, offset: base + start)

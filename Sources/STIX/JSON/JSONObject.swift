@@ -2,31 +2,50 @@
 ///
 /// Order carries no meaning in JSON, and equality ignores it; but one STIX rule depends on it
 /// (the fallback hash of a deterministic SCO id is the first one written), so it is kept.
-/// Lookups are linear: STIX objects have a few dozen members at most.
+/// Lookups are linear for small objects (most STIX objects) and hashed once an object has
+/// more than `indexThreshold` members, so hostile objects with huge member counts stay linear
+/// to parse, compare and canonicalise.
 public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     /// One member.
     public typealias Element = (key: String, value: JSONValue)
 
     private var members: [Element]
+    private var index: [String: Int]?
+
+    /// Member count above which lookups go through a hash index.
+    static let indexThreshold = 16
 
     /// Creates an object from members in order (names assumed distinct).
-    public init(_ members: [Element] = []) { self.members = members }
+    public init(_ members: [Element] = []) {
+        self.members = members
+        rebuildIndex()
+    }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        members = elements.map { (key: $0.0, value: $0.1) }
+        self.init(elements.map { (key: $0.0, value: $0.1) })
+    }
+
+    private mutating func rebuildIndex() {
+        guard members.count > Self.indexThreshold else { index = nil; return }
+        var map: [String: Int] = [:]
+        map.reserveCapacity(members.count)
+        for (i, m) in members.enumerated() where map[m.key] == nil { map[m.key] = i }
+        index = map
+    }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
     }
 
     /// The value of member `key`; setting nil removes it, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
-        get {
-            for m in members where m.key == key { return m.value }
-            return nil
-        }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let i = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[i].value = newValue } else { members.remove(at: i) }
+            if let i = position(of: key) {
+                if let newValue { members[i].value = newValue } else { members.remove(at: i); rebuildIndex() }
             } else if let newValue {
-                members.append((key, newValue))
+                appendUnchecked(key, newValue)
             }
         }
     }
@@ -45,7 +64,15 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         JSONObject(try members.filter(isIncluded))
     }
 
-    mutating func appendUnchecked(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+    /// Appends a member whose name the caller knows to be new.
+    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
+        members.append((key, value))
+        if index != nil {
+            index?[key] = members.count - 1
+        } else if members.count > Self.indexThreshold {
+            rebuildIndex()
+        }
+    }
 
     /// Equal when both have the same names with equal values, in any order.
     public static func == (a: JSONObject, b: JSONObject) -> Bool {

@@ -83,9 +83,6 @@ public struct JSONParser: ~Copyable {
         if depth > maxDepth { throw error("nesting deeper than \(maxDepth) levels") }
         pos += 1
         var members = JSONObject()
-        // Duplicate names are found with a set once an object is large enough to make the
-        // linear check quadratic for hostile input.
-        var seen: Set<String>?
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
         while true {
@@ -99,14 +96,7 @@ public struct JSONParser: ~Copyable {
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            let duplicate: Bool
-            if members.count < 16 {
-                duplicate = members[key] != nil
-            } else {
-                if seen == nil { seen = Set(members.keys) }
-                duplicate = !seen!.insert(key).inserted
-            }
-            if duplicate { throw JSONError(offset: keyOffset, reason: "duplicate member name \"\(key)\"") }
+            if members[key] != nil { throw JSONError(offset: keyOffset, reason: "duplicate member name \"\(key)\"") }
             members.appendUnchecked(key, value)
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input in an object") }

@@ -49,6 +49,7 @@ enum ObjectRules {
             }
         case "artifact":
             if o["payload_bin"] != nil, o["url"] != nil { r.error("$", "payload_bin and url must not both be present") }
+            if o["payload_bin"] == nil, o["url"] == nil { r.error("$", "an artifact needs payload_bin or url") }
             if o["url"] != nil, o["hashes"] == nil { r.error("$.hashes", "is required when url is present") }
             if o["decryption_key"] != nil, o["encryption_algorithm"] == nil {
                 r.error("$.decryption_key", "requires encryption_algorithm")

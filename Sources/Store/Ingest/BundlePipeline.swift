@@ -14,6 +14,7 @@ public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked 
     private let condition = NSCondition()
     private var queue: [[PreparedElement]] = []
     private var finished = false
+    private var cancelled = false
     private var failure: DocumentError?
     private var consumed = 0
     private var bytes = 0
@@ -54,6 +55,15 @@ public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked 
         return batch
     }
 
+    /// Stops the producer (the consumer is done, or gave up) and drops queued batches.
+    public func finish() {
+        condition.lock()
+        cancelled = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
     private func produce() {
         guard var reader = self.reader else { return }
         self.reader = nil
@@ -63,7 +73,7 @@ public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked 
             while let element = try reader.next() {
                 batch.append(preparer.prepare(element))
                 if batch.count >= batchSize {
-                    enqueue(batch, offset: reader.offset)
+                    guard enqueue(batch, offset: reader.offset) else { return }
                     batch.removeAll(keepingCapacity: true)
                 }
             }
@@ -71,7 +81,7 @@ public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked 
             if let issue = headerIssues.first {
                 throw DocumentError(offset: reader.offset, elementIndex: nil, reason: "\(issue.path): \(issue.reason)")
             }
-            if !batch.isEmpty { enqueue(batch, offset: reader.offset) }
+            if !batch.isEmpty, !enqueue(batch, offset: reader.offset) { return }
             condition.lock()
             finished = true
             condition.broadcast()
@@ -84,12 +94,15 @@ public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked 
         }
     }
 
-    private func enqueue(_ batch: [PreparedElement], offset: Int) {
+    /// Hands a batch to the consumer, waiting while the queue is full; false once cancelled.
+    private func enqueue(_ batch: [PreparedElement], offset: Int) -> Bool {
         condition.lock()
-        while queue.count >= queueDepth && failure == nil { condition.wait() }
+        defer { condition.unlock() }
+        while queue.count >= queueDepth && !cancelled { condition.wait() }
+        if cancelled { return false }
         queue.append(batch)
         bytes = offset
         condition.broadcast()
-        condition.unlock()
+        return true
     }
 }

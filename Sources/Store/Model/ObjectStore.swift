@@ -28,6 +28,13 @@ public protocol ObjectStore: Sendable {
 public protocol IngestSource: Sendable {
     /// The next batch, or nil at the end. Throws to abort the whole ingest.
     func nextBatch() throws -> [PreparedElement]?
+    /// Called once when the store stops pulling, finished or failed, so a producer can stop.
+    func finish()
+}
+
+extension IngestSource {
+    /// Sources without background work have nothing to stop.
+    public func finish() {}
 }
 
 /// How an ingest treats invalid objects.
@@ -59,6 +66,9 @@ public struct IngestReport: Sendable {
     public var rejectedCount = 0
     /// How many SHOULD-level warnings the accepted objects raised.
     public var warningCount = 0
+    /// Objects accepted but not stored as sent (an unversioned object already held with other
+    /// content), with the reason; at most `maxKeptRejections`.
+    public var notices: [Rejection] = []
     /// True when the transaction was committed.
     public var committed = false
     /// The date_added stamped on the added versions (microseconds).

@@ -28,6 +28,15 @@ struct SQLiteBinding {
         bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
     }
 
+    /// Runs a query expected to return one integer (such as `SELECT EXISTS(...)`).
+    func integer(_ db: Database) throws -> Int64 {
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage)
+        }
+        return sqlite3_column_int64(handle, 0)
+    }
+
     /// Runs the statement once; throws GRDB's error on failure.
     func step(_ db: Database) throws {
         let code = sqlite3_step(handle)

@@ -4,7 +4,13 @@ import STIX
 
 /// Inserts object versions and their index rows with cached statements inside one transaction.
 struct SQLiteObjectWriter {
-    enum Outcome { case added, unchanged, conflict(String) }
+    enum Outcome {
+        case added
+        case unchanged
+        /// An unversioned object already stored with other content: the stored copy stays.
+        case kept(String)
+        case conflict(String)
+    }
 
     private let db: Database
     private let collection: Int64
@@ -14,6 +20,8 @@ struct SQLiteObjectWriter {
     private let insertObject: Statement
     private let insertRef: Statement
     private let insertObservable: Statement
+    private let versionRules: Statement
+    private let removeObject: Statement
 
     init(db: Database, collection: Int64, dateAdded: Int64, owner: String?, firstSequenceOfIngest: Int64) throws {
         self.db = db
@@ -29,6 +37,13 @@ struct SQLiteObjectWriter {
             """)
         insertRef = try db.cachedStatement(sql: "INSERT OR IGNORE INTO object_refs(seq, target, property) VALUES (?, ?, ?)")
         insertObservable = try db.cachedStatement(sql: "INSERT OR IGNORE INTO observables(seq, kind, value) VALUES (?, ?, ?)")
+        // Other versions of the object that a new version may not contradict: all versions share
+        // `created`, and nothing may follow a revocation.
+        versionRules = try db.cachedStatement(sql: """
+            SELECT EXISTS(SELECT 1 FROM objects WHERE collection = ?1 AND stix_id = ?2 AND version_us <> ?3
+                          AND (created_us IS NOT ?4 OR (revoked = 1 AND version_us < ?3)))
+            """)
+        removeObject = try db.cachedStatement(sql: "DELETE FROM objects WHERE seq = ?")
     }
 
     /// Stores one version; an identical existing version is left alone, a different one refused.
@@ -50,6 +65,19 @@ struct SQLiteObjectWriter {
         try row.step(db)
         guard db.changesCount > 0 else { return try compareWithStored(o, version: version) }
         let seq = db.lastInsertedRowID
+        if o.modified != nil {
+            let rules = SQLiteBinding(versionRules)
+            rules.bind(1, collection)
+            rules.bind(2, o.id)
+            rules.bind(3, version)
+            rules.bind(4, o.created)
+            if try rules.integer(db) != 0 {
+                let remove = SQLiteBinding(removeObject)
+                remove.bind(1, seq)
+                try remove.step(db)
+                return .conflict(try versionConflictReason(o))
+            }
+        }
         for ref in o.refs {
             let r = SQLiteBinding(insertRef)
             r.bind(1, seq)
@@ -79,10 +107,21 @@ struct SQLiteObjectWriter {
         if let a = try? JSONParser.parse([UInt8](storedRaw)), let b = try? JSONParser.parse(o.raw), a == b {
             return .unchanged
         }
-        let what = o.modified == nil ? "an object with this id" : "this version (id and modified)"
-        if seq >= firstSequenceOfIngest {
-            return .conflict("duplicate: \(what) appears earlier in the same bundle with different content")
+        if o.modified == nil {
+            // SCOs and marking definitions have no versions: two producers sending the same
+            // deterministic id with different extras is normal sharing, not an error.
+            return .kept("\(o.type) objects are not versioned; a copy with different content is already \(seq >= firstSequenceOfIngest ? "earlier in this bundle" : "stored") and is kept")
         }
-        return .conflict("conflict: \(what) is already stored with different content; a new version needs a later modified timestamp")
+        if seq >= firstSequenceOfIngest {
+            return .conflict("duplicate: this version (id and modified) appears earlier in the same bundle with different content")
+        }
+        return .conflict("conflict: this version (id and modified) is already stored with different content; a new version needs a later modified timestamp")
+    }
+
+    private func versionConflictReason(_ o: IndexedObject) throws -> String {
+        let revoked = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM objects WHERE collection = ? AND stix_id = ? AND revoked = 1 AND version_us < ?)",
+                                        arguments: [collection, o.id, o.modified ?? 0]) ?? false
+        if revoked { return "the object was revoked by an earlier version; revocation is final" }
+        return "created differs from the stored versions of this object; every version must keep the original created"
     }
 }

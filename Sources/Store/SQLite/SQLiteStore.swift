@@ -63,7 +63,8 @@ public final class SQLiteStore: ObjectStore {
     }
 
     public func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport {
-        try await pool.writeWithoutTransaction { db in
+        defer { source.finish() }
+        return try await pool.writeWithoutTransaction { db in
             var report = IngestReport()
             // The writer inserts each object before its index rows, so foreign keys hold by
             // construction; checking them costs a lookup per index row. Deletions keep them on.
@@ -93,6 +94,11 @@ public final class SQLiteStore: ObjectStore {
                             switch try writer.insert(object) {
                             case .added: report.added += 1
                             case .unchanged: report.unchanged += 1
+                            case .kept(let reason):
+                                report.unchanged += 1
+                                if report.notices.count < IngestReport.maxKeptRejections {
+                                    report.notices.append(Rejection(index: index, id: object.id, issues: [.init(.warning, path: "$", reason: reason)]))
+                                }
                             case .conflict(let reason):
                                 report.reject(Rejection(index: index, id: object.id, issues: [.init(.error, path: "$", reason: reason)]))
                             }
