@@ -63,3 +63,12 @@ public enum DeterministicID {
         return hashes.first(where: { _ in true })
     }
 }
+
+extension DeterministicID {
+    /// True when `object` carries the id STIX says it should, or is not an SCO with
+    /// id-contributing properties (nothing to check).
+    public static func matches(_ object: JSONValue) -> Bool {
+        guard let expected = compute(for: object) else { return true }
+        return object["id"]?.stringValue?.lowercased() == expected
+    }
+}
