@@ -37,6 +37,21 @@ struct SQLiteBinding {
         return sqlite3_column_int64(handle, 0)
     }
 
+    /// Runs a query for one row of (integer, blob); nil when there is no row. The blob is
+    /// compared in place with `bytes`, and copied out only when it differs.
+    func integerAndBlob(_ db: Database, comparingWith bytes: [UInt8]) throws -> (Int64, equal: Bool, blob: [UInt8]?)? {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_DONE { return nil }
+        guard code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage)
+        }
+        let n = Int(sqlite3_column_bytes(handle, 1))
+        let pointer = sqlite3_column_blob(handle, 1)
+        let stored = pointer.map { UnsafeRawBufferPointer(start: $0, count: n) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let equal = bytes.withUnsafeBytes { $0.elementsEqual(stored) }
+        return (sqlite3_column_int64(handle, 0), equal, equal ? nil : Array(stored))
+    }
+
     /// Runs the statement once; throws GRDB's error on failure.
     func step(_ db: Database) throws {
         let code = sqlite3_step(handle)

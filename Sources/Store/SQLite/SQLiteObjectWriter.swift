@@ -21,6 +21,7 @@ struct SQLiteObjectWriter {
     private let insertRef: Statement
     private let insertObservable: Statement
     private let versionRules: Statement
+    private let storedCopy: Statement
     private let removeObject: Statement
 
     init(db: Database, collection: Int64, dateAdded: Int64, owner: String?, firstSequenceOfIngest: Int64) throws {
@@ -44,6 +45,7 @@ struct SQLiteObjectWriter {
                           AND (created_us IS NOT ?4 OR (revoked = 1 AND version_us < ?3)))
             """)
         removeObject = try db.cachedStatement(sql: "DELETE FROM objects WHERE seq = ?")
+        storedCopy = try db.cachedStatement(sql: "SELECT seq, raw FROM objects WHERE collection = ? AND stix_id = ? AND version_us = ?")
     }
 
     /// Stores one version; an identical existing version is left alone, a different one refused.
@@ -96,15 +98,16 @@ struct SQLiteObjectWriter {
     }
 
     private func compareWithStored(_ o: IndexedObject, version: Int64) throws -> Outcome {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, raw FROM objects WHERE collection = ? AND stix_id = ? AND version_us = ?",
-                                         arguments: [collection, o.id, version]) else {
+        let query = SQLiteBinding(storedCopy)
+        query.bind(1, collection)
+        query.bind(2, o.id)
+        query.bind(3, version)
+        guard let (seq, equal, storedRaw) = try query.integerAndBlob(db, comparingWith: o.raw) else {
             return .conflict("the version could not be stored")
         }
-        let storedRaw: Data = row[1]
-        let seq: Int64 = row[0]
-        if storedRaw.elementsEqual(o.raw) { return .unchanged }
+        if equal { return .unchanged }
         // Same content written differently (white space, member order) is still the same version.
-        if let a = try? JSONParser.parse([UInt8](storedRaw)), let b = try? JSONParser.parse(o.raw), a == b {
+        if let storedRaw, let a = try? JSONParser.parse(storedRaw), let b = try? JSONParser.parse(o.raw), a == b {
             return .unchanged
         }
         if o.modified == nil {
