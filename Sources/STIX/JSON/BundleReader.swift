@@ -69,6 +69,7 @@ public struct BundleReader<Source: ByteSource> {
     private var sawObjects = false
     private var scan = ValueScan()
     private var documentEnd = 0  // buf index just past the top-level '}'
+    private var headerBytes = 0
 
     /// The top-level members other than `objects`, available once `next()` has returned nil.
     public private(set) var header: [String: JSONValue] = [:]
@@ -136,6 +137,10 @@ public struct BundleReader<Source: ByteSource> {
                     continue
                 }
                 let start = try scanValue(elementIndex: nil)
+                headerBytes += pos - start
+                if sawObjects, headerBytes > 16 << 20 {
+                    throw fail("the members beside the objects list exceed 16 MiB: this is not a bundle or envelope")
+                }
                 let slice = buf[start..<pos]
                 let value: JSONValue
                 do { value = try JSONParser.parse(slice, maxDepth: maxDepth) } catch {
