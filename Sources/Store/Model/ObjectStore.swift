@@ -20,6 +20,8 @@ public protocol ObjectStore: Sendable {
     func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport
     /// Streams matching object versions in (date_added, sequence) order to `body`.
     func scan(_ query: ObjectQuery, _ body: @Sendable (StoredObject) throws -> Void) async throws
+    /// One page of a collection with a keyset cursor: the same cost at any depth.
+    func page(_ query: PageQuery) async throws -> ObjectPage
     /// Counts per collection and type.
     func statistics() async throws -> StoreStatistics
 }

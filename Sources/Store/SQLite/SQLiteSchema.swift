@@ -35,7 +35,11 @@ enum SQLiteSchema {
                     raw BLOB NOT NULL,
                     UNIQUE (collection, stix_id, version_us)
                 );
-                CREATE INDEX objects_by_added ON objects(collection, date_added_us, seq);
+                -- Paging walks (collection, seq): date_added never decreases with seq, so seq order
+                -- is (date_added, seq) order, and a cursor is one seek at any depth even when a
+                -- million objects share one date_added. (SQLite appends the rowid, seq, to every index.)
+                CREATE INDEX objects_by_collection ON objects(collection);
+                CREATE INDEX objects_by_added ON objects(collection, date_added_us);
                 CREATE INDEX objects_by_type ON objects(collection, type, seq);
                 -- Index tables are clustered by seq (WITHOUT ROWID): rows of one object sit together
                 -- and appends in seq order touch only the right edge of the tree.

@@ -1,0 +1,71 @@
+import Foundation
+import STIX
+import Store
+import Testing
+
+@Suite("Keyset paging")
+struct PagingTests {
+    func ids(_ n: Range<Int>) -> [String] {
+        n.map { indicator(String(format: "%08x-79e2-4bf4-a0b3-27be02c7bd0d", $0)) }
+    }
+
+    @Test("10,000 objects sharing one date_added, plus objects added while paging, across a restart and a second store instance: each exactly once")
+    func exactlyOnce() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let bulk = try await t.ingest(bundle(ids(0..<10_000)), into: c.id)
+        #expect(bulk.added == 10_000)
+        var seen: [String] = []
+        var cursor: PageCursor?
+        var store: SQLiteStore = t.store
+        var pages = 0
+        repeat {
+            let page = try await store.page(PageQuery(collectionID: c.id, cursor: cursor, limit: 100))
+            seen += page.objects.map(\.id)
+            pages += 1
+            if pages == 10 { _ = try await t.ingest(bundle(ids(10_000..<10_050)), into: c.id) }
+            if pages == 40 { store = try SQLiteStore(directory: t.directory) }   // a restart
+            if pages > 60 { store = pages % 2 == 0 ? t.store : store }            // two instances, alternately
+            // The cursor travels as its token, as a client would send it back.
+            cursor = try page.next.map { try #require(PageCursor(token: $0.token)) }
+            #expect(page.more == (page.next != nil))
+        } while cursor != nil
+        #expect(seen.count == 10_050)
+        #expect(Set(seen).count == 10_050)
+        let dates = try await t.raws().map(\.dateAdded)
+        #expect(dates == dates.sorted())
+    }
+
+    @Test("versions: last by default, first, all, exact; added_after, types and ids filter")
+    func filters() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let u = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
+        let v1 = indicator(u), v2 = indicator(u, modified: "2021-01-01T00:00:00.000Z")
+        let sco = #"{"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}"#
+        let first = try await t.ingest(bundle([v1, sco]), into: c.id)
+        _ = try await t.ingest(bundle([v2]), into: c.id)
+        func page(_ q: PageQuery) async throws -> [String] {
+            try await t.store.page(q).objects.map { String(decoding: $0.raw, as: UTF8.self) }
+        }
+        #expect(try await page(PageQuery(collectionID: c.id)) == [sco, v2])
+        #expect(try await page(PageQuery(collectionID: c.id, versions: .first)) == [v1, sco])
+        #expect(try await page(PageQuery(collectionID: c.id, versions: .all)) == [v1, sco, v2])
+        let modified = try Timestamp.parse("2020-01-01T00:00:00.000Z").get().microseconds
+        #expect(try await page(PageQuery(collectionID: c.id, versions: .exact([modified]))) == [v1])
+        #expect(try await page(PageQuery(collectionID: c.id, addedAfter: first.dateAdded, versions: .all)) == [v2])
+        #expect(try await page(PageQuery(collectionID: c.id, types: ["ipv4-addr"])) == [sco])
+        #expect(try await page(PageQuery(collectionID: c.id, ids: ["INDICATOR--\(u.uppercased())"], versions: .all)) == [v1, v2])
+        #expect(try await page(PageQuery(collectionID: c.id, specVersions: ["2.0"])).isEmpty)
+        await #expect(throws: StoreError.self) { try await t.store.page(PageQuery(collectionID: "nope")) }
+    }
+
+    @Test("cursor tokens round-trip and anything else is refused")
+    func tokens() {
+        let c = PageCursor(dateAdded: 1_700_000_000_123_456, sequence: 42)
+        #expect(PageCursor(token: c.token) == c)
+        for bad in ["", "1-", "2-abc-1", "1-zz-", "1--1-2", "x", "1-abc-1-1"] {
+            #expect(PageCursor(token: bad) == nil, "\(bad)")
+        }
+    }
+}
