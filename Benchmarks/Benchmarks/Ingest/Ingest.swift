@@ -83,4 +83,34 @@ let benchmarks: @Sendable () -> Void = {
             try? FileManager.default.removeItem(atPath: dir)
         }
     }
+
+    // Keyset paging: a page of 1,000 at the start and 90,000 objects deep cost the same.
+    let paged = temporaryDirectory()
+    let pagingStore = try! SQLiteStore(directory: paged)
+    nonisolated(unsafe) var pagingCollection = ""
+    nonisolated(unsafe) var deepCursor: PageCursor?
+    // Either paging benchmark may run first (they run in name order), so both prepare the store.
+    let preparePaging: @Sendable () async throws -> Void = {
+        guard pagingCollection.isEmpty else { return }
+        let c = try await pagingStore.createCollection(alias: "paging", title: "paging", description: nil)
+        _ = try await pagingStore.ingest(from: BundlePipeline(source: try FileByteSource(path: bundlePath)), into: c.id, options: IngestOptions())
+        pagingCollection = c.id
+        var cursor: PageCursor?
+        for _ in 0..<90 { cursor = try await pagingStore.page(PageQuery(collectionID: c.id, cursor: cursor, limit: 1000)).next }
+        deepCursor = cursor
+    }
+    Benchmark("page: 1,000 objects at the start of a 100k collection", configuration: .init(maxIterations: 50, setup: {
+        try await preparePaging()
+    })) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try await pagingStore.page(PageQuery(collectionID: pagingCollection, limit: 1000)))
+        }
+    }
+    Benchmark("page: 1,000 objects 90,000 deep in a 100k collection", configuration: .init(maxIterations: 50, setup: {
+        try await preparePaging()
+    })) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try await pagingStore.page(PageQuery(collectionID: pagingCollection, cursor: deepCursor, limit: 1000)))
+        }
+    }
 }
