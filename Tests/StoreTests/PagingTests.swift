@@ -60,6 +60,24 @@ struct PagingTests {
         await #expect(throws: StoreError.self) { try await t.store.page(PageQuery(collectionID: "nope")) }
     }
 
+    @Test("delete removes the chosen versions and their index rows; a manifest page reads no content")
+    func deleteAndManifest() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let u = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
+        _ = try await t.ingest(bundle([indicator(u), indicator(u, modified: "2021-01-01T00:00:00.000Z"), indicator(u, modified: "2022-01-01T00:00:00.000Z")]), into: c.id)
+        #expect(try await t.store.indexRowCounts().refs == 6)
+        let manifest = try await t.store.page(PageQuery(collectionID: c.id, versions: .all, withContent: false))
+        #expect(manifest.objects.count == 3 && manifest.objects.allSatisfy { $0.raw.isEmpty && $0.specVersion == "2.1" })
+        #expect(try await t.store.delete(id: "indicator--\(u)", from: c.id, versions: .first) == 1)
+        #expect(try await t.store.delete(id: "indicator--\(u)", from: c.id, versions: .exact([0])) == 0)
+        #expect(try await t.store.page(PageQuery(collectionID: c.id, versions: .all)).objects.count == 2)
+        #expect(try await t.store.delete(id: "indicator--\(u)", from: c.id, versions: .all) == 2)
+        let left = try await t.store.indexRowCounts()
+        #expect(left.refs == 0 && left.observables == 0)
+        #expect(try await t.store.integrityCheck() == ["ok"])
+    }
+
     @Test("cursor tokens round-trip and anything else is refused")
     func tokens() {
         let c = PageCursor(dateAdded: 1_700_000_000_123_456, sequence: 42)

@@ -22,6 +22,9 @@ public protocol ObjectStore: Sendable {
     func scan(_ query: ObjectQuery, _ body: @Sendable (StoredObject) throws -> Void) async throws
     /// One page of a collection with a keyset cursor: the same cost at any depth.
     func page(_ query: PageQuery) async throws -> ObjectPage
+    /// Removes the matching versions of one object from a collection (with their index rows);
+    /// returns how many were removed.
+    func delete(id: String, from collectionID: String, versions: VersionFilter) async throws -> Int
     /// Counts per collection and type.
     func statistics() async throws -> StoreStatistics
 }
@@ -115,8 +118,10 @@ public struct StoredObject: Sendable {
     public var dateAdded: Int64
     /// The version key (modified, microseconds), nil for unversioned objects.
     public var modified: Int64?
-    /// The original JSON bytes.
+    /// The original JSON bytes (empty when the query asked for metadata only).
     public var raw: [UInt8]
+    /// The STIX version the object declares.
+    public var specVersion: String = "2.1"
 }
 
 /// Which versions a scan returns.

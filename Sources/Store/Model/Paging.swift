@@ -59,10 +59,13 @@ public struct PageQuery: Sendable {
     public var versions: VersionFilter
     /// Only these spec versions; nil means the latest spec version of each object.
     public var specVersions: [String]?
+    /// Whether to read the objects' JSON (a TAXII manifest needs only the metadata).
+    public var withContent: Bool
 
     /// Creates a query for the first page of `collectionID`.
     public init(collectionID: String, addedAfter: Int64? = nil, cursor: PageCursor? = nil, limit: Int = 100,
-                ids: [String] = [], types: [String] = [], versions: VersionFilter = .last, specVersions: [String]? = nil) {
+                ids: [String] = [], types: [String] = [], versions: VersionFilter = .last, specVersions: [String]? = nil,
+                withContent: Bool = true) {
         self.collectionID = collectionID
         self.addedAfter = addedAfter
         self.cursor = cursor
@@ -71,6 +74,7 @@ public struct PageQuery: Sendable {
         self.types = types
         self.versions = versions
         self.specVersions = specVersions
+        self.withContent = withContent
     }
 }
 

@@ -43,7 +43,7 @@ extension SQLiteStore {
                 conditions.append("o.spec_version = (SELECT max(v.spec_version) FROM objects v WHERE \(sameObject))")
             }
             let sql = """
-                SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.raw FROM objects o
+                SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version\(query.withContent ? ", o.raw" : "") FROM objects o
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY o.seq LIMIT \(limit + 1)
                 """
@@ -51,14 +51,35 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
                 let version: Int64 = row[4]
-                let raw: Data = row[5]
+                let raw: [UInt8] = query.withContent ? [UInt8](row[6] as Data) : []
                 objects.append(StoredObject(sequence: row[0], collectionID: query.collectionID, id: row[1], type: row[2],
-                                            dateAdded: row[3], modified: version == 0 ? nil : version, raw: [UInt8](raw)))
+                                            dateAdded: row[3], modified: version == 0 ? nil : version, raw: raw, specVersion: row[5]))
             }
             let more = objects.count > limit
             if more { objects.removeLast() }
             let next = more ? objects.last.map { PageCursor(dateAdded: $0.dateAdded, sequence: $0.sequence) } : nil
             return ObjectPage(objects: objects, more: more, next: next)
+        }
+    }
+
+    public func delete(id: String, from collectionID: String, versions: VersionFilter) async throws -> Int {
+        try await pool.write { db in
+            guard let collection = try Int64.fetchOne(db, sql: "SELECT num FROM collections WHERE id = ?", arguments: [collectionID]) else {
+                throw StoreError.unknownCollection(collectionID)
+            }
+            var condition = ""
+            var arguments: StatementArguments = [collection, id.lowercased()]
+            switch versions {
+            case .all: break
+            case .last: condition = " AND version_us = (SELECT max(version_us) FROM objects WHERE collection = ?1 AND stix_id = ?2)"
+            case .first: condition = " AND version_us = (SELECT min(version_us) FROM objects WHERE collection = ?1 AND stix_id = ?2)"
+            case .exact(let list):
+                condition = list.isEmpty ? " AND 0" : " AND version_us IN (\(Self.placeholders(list.count)))"
+                arguments += StatementArguments(list)
+            }
+            // Index rows go with their object (ON DELETE CASCADE; foreign keys are on outside ingest).
+            try db.execute(sql: "DELETE FROM objects WHERE collection = ?1 AND stix_id = ?2" + condition, arguments: arguments)
+            return db.changesCount
         }
     }
 

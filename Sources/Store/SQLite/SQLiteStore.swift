@@ -191,3 +191,13 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// How many reference and observable index rows the store holds, for inspection and tests.
+    public func indexRowCounts() async throws -> (refs: Int, observables: Int) {
+        try await pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM object_refs") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM observables") ?? 0)
+        }
+    }
+}
