@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "STIX", targets: ["STIX"]),
         .library(name: "Patterning", targets: ["Patterning"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "TAXII", targets: ["TAXII"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
             name: "Store",
             dependencies: ["STIX", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
+        .target(name: "TAXII", dependencies: ["Store", "STIX"]),
         .executableTarget(
             name: "accord",
             dependencies: [
@@ -35,6 +37,7 @@ let package = Package(
         .testTarget(name: "PatterningTests", dependencies: ["Patterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "STIX"]),
+        .testTarget(name: "TAXIITests", dependencies: ["TAXII", "Store", "STIX"]),
         .testTarget(name: "AccordCLITests", dependencies: ["accord", "Store", "STIX"]),
     ]
 )

@@ -122,6 +122,19 @@ public struct StoredObject: Sendable {
     public var raw: [UInt8]
     /// The STIX version the object declares.
     public var specVersion: String = "2.1"
+
+    /// Creates a stored version (backends build these from their rows).
+    public init(sequence: Int64, collectionID: String, id: String, type: String, dateAdded: Int64, modified: Int64?,
+                raw: [UInt8], specVersion: String = "2.1") {
+        self.sequence = sequence
+        self.collectionID = collectionID
+        self.id = id
+        self.type = type
+        self.dateAdded = dateAdded
+        self.modified = modified
+        self.raw = raw
+        self.specVersion = specVersion
+    }
 }
 
 /// Which versions a scan returns.

@@ -86,4 +86,11 @@ public struct ObjectPage: Sendable {
     public var more: Bool
     /// Where the next page starts (set when `more`).
     public var next: PageCursor?
+
+    /// Creates a page.
+    public init(objects: [StoredObject], more: Bool, next: PageCursor?) {
+        self.objects = objects
+        self.more = more
+        self.next = next
+    }
 }

@@ -1,0 +1,70 @@
+import STIX
+import Store
+
+/// Writes TAXII resources around stored objects without re-encoding them: each object's
+/// original bytes go into the envelope as they are.
+///
+/// ```swift
+/// let body = Envelopes.objects(page)          // {"more":false,"objects":[...]} or {}
+/// ```
+public enum Envelopes {
+    /// The `X-TAXII-Date-Added-First` and `-Last` header values of a page, when it has objects.
+    public static func dateAddedHeaders(_ page: ObjectPage) -> (first: String, last: String)? {
+        guard let first = page.objects.first, let last = page.objects.last else { return nil }
+        return (Timestamp(microseconds: first.dateAdded).taxiiString, Timestamp(microseconds: last.dateAdded).taxiiString)
+    }
+
+    /// An envelope: `more`, `next` when there is more, and `objects`; `{}` when empty.
+    public static func objects(_ page: ObjectPage) -> [UInt8] {
+        guard !page.objects.isEmpty else { return Array("{}".utf8) }
+        var out = header(page)
+        out += Array(#","objects":["#.utf8)
+        for (i, o) in page.objects.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += o.raw
+        }
+        out += Array("]}".utf8)
+        return out
+    }
+
+    /// A manifest: id, date_added, version and media_type of each object; `{}` when empty.
+    public static func manifest(_ page: ObjectPage) -> [UInt8] {
+        guard !page.objects.isEmpty else { return Array("{}".utf8) }
+        var out = header(page)
+        out += Array(#","objects":["#.utf8)
+        for (i, o) in page.objects.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array(#"{"id":"#.utf8)
+            CanonicalJSON.writeString(o.id, to: &out)
+            out += Array(#","date_added":""#.utf8) + Array(Timestamp(microseconds: o.dateAdded).taxiiString.utf8)
+            out += Array(#"","version":""#.utf8) + Array(version(of: o).utf8)
+            out += Array(#"","media_type":"application/stix+json;version="#.utf8) + Array(o.specVersion.utf8) + Array("\"}".utf8)
+        }
+        out += Array("]}".utf8)
+        return out
+    }
+
+    /// A versions resource: the versions of one object, oldest first; `{}` when none.
+    public static func versions(_ page: ObjectPage) -> [UInt8] {
+        guard !page.objects.isEmpty else { return Array("{}".utf8) }
+        var out = header(page)
+        out += Array(#","versions":["#.utf8)
+        for (i, o) in page.objects.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array("\"\(version(of: o))\"".utf8)
+        }
+        out += Array("]}".utf8)
+        return out
+    }
+
+    /// The version TAXII reports: `modified`, or for unversioned objects the time they were added.
+    public static func version(of o: StoredObject) -> String {
+        Timestamp(microseconds: o.modified ?? o.dateAdded).taxiiString
+    }
+
+    private static func header(_ page: ObjectPage) -> [UInt8] {
+        var out = Array("{\"more\":\(page.more)".utf8)
+        if let next = page.next { out += Array(",\"next\":\"\(next.token)\"".utf8) }
+        return out
+    }
+}
