@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "Patterning"),
@@ -24,20 +26,31 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["STIX", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: [
+                "STIX", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
-        .target(name: "TAXII", dependencies: ["Store", "STIX"]),
+        .target(name: "TAXII", dependencies: [
+            "Store", "STIX",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(
             name: "accord",
             dependencies: [
-                "STIX", "Store",
+                "STIX", "Store", "TAXII",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PatterningTests", dependencies: ["Patterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "STIX"]),
-        .testTarget(name: "TAXIITests", dependencies: ["TAXII", "Store", "STIX"]),
+        .testTarget(name: "TAXIITests", dependencies: [
+            "TAXII", "Store", "STIX",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "AccordCLITests", dependencies: ["accord", "Store", "STIX"]),
     ]
 )

@@ -1,26 +1,68 @@
 import ArgumentParser
+import Foundation
 import Store
+import TAXII
 
-/// `accord serve`: will run the TAXII 2.1 server; for now it prepares the store and says so.
+/// `accord serve`: the TAXII 2.1 server over the store.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Prepare the store and serve it (the TAXII 2.1 server is not built yet).",
+        abstract: "Serve the store over TAXII 2.1 (discovery at /taxii2/, API root /api/).",
         discussion: """
-            Today this creates the data directory and the store if needed and reports what it \
-            holds. The TAXII 2.1 endpoints arrive with the TAXII server work; until then use \
-            `accord import`, `accord export` and `accord stats`.
+            On first start with an empty data directory this creates the store and a default \
+            collection, and an admin token that is printed once (set ACCORD_ADMIN_TOKEN to choose \
+            it instead). Clients authenticate with HTTP Basic (any user name, the token as \
+            password), 'Authorization: Bearer <token>' or 'Authorization: Token <token>'.
+
+            Examples:
+              accord serve
+              accord serve --host 0.0.0.0 --port 9000 --data /srv/accord
+              curl -H 'Accept: application/taxii+json;version=2.1' -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/taxii2/
+            SIGTERM or SIGINT stops the server after in-flight requests finish.
             """
     )
 
     @OptionGroup var store: StoreOptions
 
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on.")
+    var port = 8080
+
+    @Option(name: .customLong("max-content-length"), help: ArgumentHelp("Largest POST body accepted, in bytes.", valueName: "bytes"))
+    var maxContentLength = 64 << 20
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard maxContentLength > 0 else { throw ValidationError("--max-content-length must be positive") }
+    }
+
     func run() async throws {
         let db = try await store.open()
-        let stats = try await db.statistics()
-        let objects = stats.rows.reduce(0) { $0 + $1.objects }
-        print("Accord store ready at \(db.path) with \(objects) objects.")
-        print("The TAXII 2.1 server is not available in this version: nothing is listening.")
-        print("Use `accord import FILE`, `accord export` and `accord stats` (see `accord --help`).")
+        try await ensureAdminToken(db)
+        let server = TAXIIServer(store: db, configuration: TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength))
+        Terminal.say("Accord serves \(db.path) over TAXII 2.1")
+        Terminal.say("  discovery:  http://\(host):\(port)/taxii2/")
+        Terminal.say("  API root:   http://\(host):\(port)/api/")
+        Terminal.say("  collections: \(try await db.collections().map { "\($0.alias) (\($0.id))" }.joined(separator: ", "))")
+        try await server.application().runService()
+    }
+
+    /// The first start makes an admin token and shows it once; ACCORD_ADMIN_TOKEN names one.
+    private func ensureAdminToken(_ db: SQLiteStore) async throws {
+        if let secret = ProcessInfo.processInfo.environment["ACCORD_ADMIN_TOKEN"], !secret.isEmpty {
+            if try await db.principal(forSecret: secret) == nil {
+                guard secret.utf8.count >= 32 else {
+                    throw CommandFailure("ACCORD_ADMIN_TOKEN must be at least 32 characters (use a random value)")
+                }
+                _ = try await db.createToken(name: "admin (ACCORD_ADMIN_TOKEN)", role: .admin, organisation: nil, secret: secret)
+            }
+            Terminal.say("Admin token: the value of ACCORD_ADMIN_TOKEN")
+            return
+        }
+        guard try await db.tokenCount() == 0 else { return }
+        let (_, secret) = try await db.createToken(name: "admin (first start)", role: .admin, organisation: nil, secret: nil)
+        Terminal.say("Admin token (shown once; only its hash is stored): \(secret)")
     }
 }

@@ -107,3 +107,10 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ description: String) { self.description = description }
 }
+
+extension Terminal {
+    /// Prints a line on standard output at once (no buffering), for a server's start-up lines.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

@@ -48,11 +48,14 @@ public struct IngestOptions: Sendable {
     public var partial: Bool
     /// The organisation that submits the content (stamped as owner of each version).
     public var ownerOrganisation: String?
+    /// Record the id and version of every accepted object (TAXII status successes).
+    public var recordAccepted = false
     /// Called after each batch with the running totals, for progress display.
     public var progress: (@Sendable (IngestReport) -> Void)?
 
     /// Creates options; by default one invalid object rejects the whole bundle.
-    public init(partial: Bool = false, ownerOrganisation: String? = nil, progress: (@Sendable (IngestReport) -> Void)? = nil) {
+    public init(partial: Bool = false, ownerOrganisation: String? = nil, recordAccepted: Bool = false, progress: (@Sendable (IngestReport) -> Void)? = nil) {
+        self.recordAccepted = recordAccepted
         self.partial = partial
         self.ownerOrganisation = ownerOrganisation
         self.progress = progress
@@ -71,6 +74,9 @@ public struct IngestReport: Sendable {
     public var rejectedCount = 0
     /// How many SHOULD-level warnings the accepted objects raised.
     public var warningCount = 0
+    /// Id and version (modified, microseconds, nil for unversioned) of every accepted object,
+    /// when `IngestOptions.recordAccepted` asked for them.
+    public var accepted: [(id: String, modified: Int64?)] = []
     /// Objects accepted but not stored as sent (an unversioned object already held with other
     /// content), with the reason; at most `maxKeptRejections`.
     public var notices: [Rejection] = []

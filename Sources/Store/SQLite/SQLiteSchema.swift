@@ -64,6 +64,29 @@ enum SQLiteSchema {
                 INSERT INTO meta(key, value) VALUES ('last_date_added_us', 0);
                 """)
         }
+        migrator.registerMigration("v2-tokens-statuses") { db in
+            try db.execute(sql: """
+                -- Only the SHA-256 of each secret is kept: a stolen database yields no usable token.
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    secret_sha256 BLOB NOT NULL UNIQUE,
+                    role TEXT NOT NULL,
+                    organisation TEXT,
+                    created_us INTEGER NOT NULL,
+                    expires_us INTEGER,
+                    revoked_us INTEGER
+                );
+                -- TAXII status resources, kept so clients can poll them after a restart.
+                CREATE TABLE statuses (
+                    id TEXT PRIMARY KEY,
+                    collection TEXT NOT NULL,
+                    created_us INTEGER NOT NULL,
+                    body BLOB NOT NULL
+                );
+                CREATE INDEX statuses_by_created ON statuses(created_us);
+                """)
+        }
         return migrator
     }
 }

@@ -91,7 +91,11 @@ public final class SQLiteStore: ObjectStore {
                         case .valid(let object, let index, let warnings):
                             report.warningCount += warnings.count
                             if report.rejectedCount > 0 && !options.partial { continue }
-                            switch try writer.insert(object) {
+                            let outcome = try writer.insert(object)
+                            if options.recordAccepted, case .conflict = outcome {} else if options.recordAccepted {
+                                report.accepted.append((object.id, object.modified))
+                            }
+                            switch outcome {
                             case .added: report.added += 1
                             case .unchanged: report.unchanged += 1
                             case .kept(let reason):

@@ -1,0 +1,76 @@
+import Crypto
+import STIX
+
+/// What a principal may do on the hub.
+public enum Role: String, Sendable, CaseIterable {
+    case admin, editor, reader, sync
+
+    /// Whether the role may add objects to collections it can write.
+    public var canWrite: Bool { self != .reader }
+}
+
+/// The authenticated caller of a request.
+public struct Principal: Sendable, Equatable {
+    /// The token's id (never the secret).
+    public var tokenID: String
+    /// The token's name, for logs.
+    public var name: String
+    /// Its role.
+    public var role: Role
+    /// The organisation it belongs to (the access-control work fills this in).
+    public var organisation: String?
+
+    /// Creates a principal.
+    public init(tokenID: String, name: String, role: Role, organisation: String?) {
+        self.tokenID = tokenID
+        self.name = name
+        self.role = role
+        self.organisation = organisation
+    }
+}
+
+/// Machine and user tokens: random secrets, stored only as SHA-256 hashes.
+public protocol TokenStore: Sendable {
+    /// Creates a token; `secret` nil generates 256 random bits. Returns the id and the secret,
+    /// which is shown once and never stored.
+    func createToken(name: String, role: Role, organisation: String?, secret: String?) async throws -> (id: String, secret: String)
+    /// The principal a secret authenticates, if it is a live token.
+    func principal(forSecret secret: String) async throws -> Principal?
+    /// How many tokens exist (revoked ones included).
+    func tokenCount() async throws -> Int
+}
+
+/// Token secrets and their hashes.
+public enum TokenSecrets {
+    /// A new secret: `acc_` and 256 random bits in base64url.
+    public static func generate() -> String {
+        var g = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var out: [UInt8] = []
+        var buffer = 0, bits = 0
+        for b in bytes {
+            buffer = buffer << 8 | Int(b)
+            bits += 8
+            while bits >= 6 {
+                bits -= 6
+                out.append(alphabet[(buffer >> bits) & 63])
+            }
+        }
+        if bits > 0 { out.append(alphabet[(buffer << (6 - bits)) & 63]) }
+        return "acc_" + String(decoding: out, as: UTF8.self)
+    }
+
+    /// The stored form of a secret.
+    public static func hash(_ secret: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(secret.utf8)))
+    }
+}
+
+/// Where TAXII status resources are kept (so clients can poll them after a restart).
+public protocol StatusStore: Sendable {
+    /// Stores a status resource body under its id.
+    func saveStatus(id: String, collectionID: String, body: [UInt8]) async throws
+    /// A stored status resource body.
+    func status(id: String) async throws -> [UInt8]?
+}

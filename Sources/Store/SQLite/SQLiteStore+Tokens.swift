@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import STIX
+
+extension SQLiteStore: TokenStore, StatusStore {
+    public func createToken(name: String, role: Role, organisation: String?, secret: String?) async throws -> (id: String, secret: String) {
+        let secret = secret ?? TokenSecrets.generate()
+        let id = STIXUUID.random().description
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO tokens(id, name, secret_sha256, role, organisation, created_us) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, name, Data(TokenSecrets.hash(secret)), role.rawValue, organisation, Self.nowMicros()])
+        }
+        return (id, secret)
+    }
+
+    public func principal(forSecret secret: String) async throws -> Principal? {
+        let hash = Data(TokenSecrets.hash(secret))
+        let now = Self.nowMicros()
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, name, role, organisation FROM tokens
+                WHERE secret_sha256 = ? AND revoked_us IS NULL AND (expires_us IS NULL OR expires_us > ?)
+                """, arguments: [hash, now]), let role = Role(rawValue: row[2]) else { return nil }
+            return Principal(tokenID: row[0], name: row[1], role: role, organisation: row[3])
+        }
+    }
+
+    public func tokenCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tokens") ?? 0 }
+    }
+
+    /// Stores a TAXII status resource body under its id.
+    public func saveStatus(id: String, collectionID: String, body: [UInt8]) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO statuses(id, collection, created_us, body) VALUES (?, ?, ?, ?)",
+                           arguments: [id, collectionID, Self.nowMicros(), Data(body)])
+            // Keep at least 24 hours (TAXII asks for that much); drop what is older than 7 days.
+            try db.execute(sql: "DELETE FROM statuses WHERE created_us < ?", arguments: [Self.nowMicros() - 7 * 86_400_000_000])
+        }
+    }
+
+    /// A stored status resource body.
+    public func status(id: String) async throws -> [UInt8]? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT body FROM statuses WHERE id = ?", arguments: [id]).map { [UInt8]($0) }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import STIX
+import Store
+
+/// Settings of the TAXII 2.1 server.
+public struct TAXIIConfiguration: Sendable {
+    /// Address to listen on.
+    public var host: String
+    /// Port to listen on.
+    public var port: Int
+    /// Largest POST body accepted (TAXII `max_content_length`); larger ones get 413.
+    public var maxContentLength: Int
+    /// Title of the server and its API root.
+    public var title: String
+
+    /// Creates settings; the defaults suit a hub on one machine.
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxContentLength: Int = 64 << 20, title: String = "Accord") {
+        self.host = host
+        self.port = port
+        self.maxContentLength = maxContentLength
+        self.title = title
+    }
+}
+
+/// The TAXII 2.1 endpoints over a store: discovery at `/taxii2/`, one API root at `/api/`.
+///
+/// ```swift
+/// let server = TAXIIServer(store: store, configuration: .init(port: 8080))
+/// try await server.application().runService()
+/// ```
+public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Sendable {
+    let store: Backend
+    let configuration: TAXIIConfiguration
+    static var apiRoot: String { "/api/" }
+
+    /// Creates a server over `store`.
+    public init(store: Backend, configuration: TAXIIConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// The Hummingbird application serving the TAXII routes.
+    public func application() -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"))
+    }
+
+    /// The routes, for embedding or testing.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let api = "api"
+        router.get("taxii2") { request, _ in await respond(request) { _ in try discovery() } }
+        router.get(RouterPath(api)) { request, _ in await respond(request) { _ in try apiRootResource() } }
+        router.get("\(api)/status/:status") { request, context in
+            await respond(request) { _ in try await statusResource(context.parameters.get("status") ?? "") }
+        }
+        router.get("\(api)/collections") { request, _ in await respond(request) { principal in try await collections(principal) } }
+        router.get("\(api)/collections/:collection") { request, context in
+            await respond(request) { principal in try await collectionResource(context.parameters.get("collection") ?? "", principal) }
+        }
+        router.get("\(api)/collections/:collection/objects") { request, context in
+            await respond(request) { principal in
+                try await objects(request, collectionKey: context.parameters.get("collection") ?? "", objectID: nil, principal)
+            }
+        }
+        router.post("\(api)/collections/:collection/objects") { request, context in
+            await respond(request) { principal in
+                try await addObjects(request, collectionKey: context.parameters.get("collection") ?? "", principal)
+            }
+        }
+        router.get("\(api)/collections/:collection/objects/:object") { request, context in
+            await respond(request) { principal in
+                try await objects(request, collectionKey: context.parameters.get("collection") ?? "",
+                                  objectID: context.parameters.get("object") ?? "", principal)
+            }
+        }
+        router.delete("\(api)/collections/:collection/objects/:object") { request, context in
+            await respond(request) { principal in
+                try await deleteObject(request, collectionKey: context.parameters.get("collection") ?? "",
+                                       objectID: context.parameters.get("object") ?? "", principal)
+            }
+        }
+        router.get("\(api)/collections/:collection/objects/:object/versions") { request, context in
+            await respond(request) { principal in
+                try await versions(request, collectionKey: context.parameters.get("collection") ?? "",
+                                   objectID: context.parameters.get("object") ?? "", principal)
+            }
+        }
+        router.get("\(api)/collections/:collection/manifest") { request, context in
+            await respond(request) { principal in
+                try await manifest(request, collectionKey: context.parameters.get("collection") ?? "", principal)
+            }
+        }
+        return router
+    }
+
+    /// Authenticates, negotiates the media type and turns every failure into a TAXII error body;
+    /// nothing a client sends produces a 500 without a TAXII error message.
+    func respond(_ request: Request, _ handler: (Principal) async throws -> Response) async -> Response {
+        do {
+            _ = try MediaTypes.negotiate(accept: request.headers[.accept])
+            guard let secret = Credentials.secret(fromAuthorization: request.headers[.authorization]),
+                  let principal = try await store.principal(forSecret: secret) else {
+                var response = TAXIIResponse.error(TAXIIError(status: 401, title: "Unauthorized",
+                                                              description: "send a token: HTTP Basic (token as password), 'Authorization: Bearer <token>' or 'Authorization: Token <token>'"))
+                response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"#
+                return response
+            }
+            return try await handler(principal)
+        } catch let error as TAXIIError {
+            return TAXIIResponse.error(error)
+        } catch let error as StoreError {
+            return TAXIIResponse.error(TAXIIError(status: 404, title: "Not found", description: error.description))
+        } catch {
+            return TAXIIResponse.error(TAXIIError(status: 500, title: "Internal error", description: "the server could not complete the request"))
+        }
+    }
+}
+
+/// Building TAXII responses.
+enum TAXIIResponse {
+    static let dateAddedFirst = HTTPField.Name("X-TAXII-Date-Added-First")!
+    static let dateAddedLast = HTTPField.Name("X-TAXII-Date-Added-Last")!
+
+    static func json(_ body: [UInt8], status: Int = 200, page: ObjectPage? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = MediaTypes.taxii
+        if let page, let dates = Envelopes.dateAddedHeaders(page) {
+            headers[dateAddedFirst] = dates.first
+            headers[dateAddedLast] = dates.last
+        }
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func error(_ e: TAXIIError) -> Response { json(e.body, status: e.status) }
+}

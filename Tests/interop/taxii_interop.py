@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Drives `accord serve` with the OASIS taxii2-client, and raw HTTP for the error cases.
+
+Usage: .venv/bin/python Tests/interop/taxii_interop.py --accord PATH
+
+Starts the real server on 127.0.0.1 (a free port, a temporary data directory, a known admin
+token) and checks discovery, API root, collections, add_objects with status polling,
+get_objects with filters and paging (as_pages), manifest, versions, get_object, delete_object,
+and the TAXII error statuses (401, 400, 404, 406, 413, 415). The last line is "N passed, N failed".
+"""
+import argparse
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import interop_common as ic  # noqa: E402
+
+from taxii2client.v21 import Collection, Server, as_pages  # noqa: E402
+
+TOKEN = "interop-" + "0123456789abcdef" * 3
+TAXII = "application/taxii+json;version=2.1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def indicator(n, modified="2020-01-01T00:00:00.000Z"):
+    return {"type": "indicator", "spec_version": "2.1", "id": "indicator--%08x-1111-4111-8111-111111111111" % n,
+            "created": "2020-01-01T00:00:00.000Z", "modified": modified, "name": "Indicator %d" % n,
+            "pattern": "[ipv4-addr:value = '10.0.%d.%d']" % (n // 256 % 256, n % 256), "pattern_type": "stix",
+            "valid_from": "2020-01-01T00:00:00Z"}
+
+
+def raw(method, url, headers=None, body=None):
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accord", required=True)
+    args = parser.parse_args()
+    passed = failed = 0
+
+    def check(ok, what, detail=""):
+        nonlocal passed, failed
+        print(("PASS " if ok else "FAIL ") + what + ("" if ok or not detail else "\n    " + str(detail)[:1500]))
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+
+    work = tempfile.mkdtemp(prefix="accord-taxii-")
+    port = free_port()
+    env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
+    log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen([args.accord, "serve", "--data", os.path.join(work, "data"), "--port", str(port),
+                               "--max-content-length", str(2 << 20)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = "http://127.0.0.1:%d" % port
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        auth = {"user": "partner", "password": TOKEN}
+
+        srv = Server(base + "/taxii2/", **auth)
+        check(srv.title == "Accord" and len(srv.api_roots) == 1, "discovery lists one API root")
+        root = srv.api_roots[0]
+        check(TAXII in root.versions and root.max_content_length == 2 << 20, "API root: versions and max_content_length")
+        collection = root.collections[0]
+        check(collection.can_read and collection.can_write, "collections: the default collection is readable and writable")
+        col = Collection(collection.url, **auth)
+
+        objects = [indicator(n) for n in range(250)]
+        status = col.add_objects(json.dumps({"objects": objects}))
+        check(status.status == "complete" and status.success_count == 250 and status.failure_count == 0,
+              "add_objects: 250 objects complete", vars(status))
+        status.refresh()
+        check(status.success_count == 250, "status resource can be polled")
+        again = col.add_objects(json.dumps({"objects": objects[:10] + [dict(indicator(999), pattern="[broken")]}))
+        check(again.success_count == 10 and again.failure_count == 1 and "pattern" in again.failures[0]["message"],
+              "re-posted objects count as successes; an invalid one fails with its reason", vars(again))
+
+        seen = []
+        for page in as_pages(col.get_objects, per_request=40):
+            seen += [o["id"] for o in page.get("objects", [])]
+        check(len(seen) == 250 and len(set(seen)) == 250, "as_pages returns every object exactly once (%d)" % len(seen))
+
+        got = col.get_objects(type="indicator", id=objects[3]["id"])
+        check([o["id"] for o in got["objects"]] == [objects[3]["id"]], "match[type] and match[id] filter")
+        later = dict(indicator(3), modified="2021-01-01T00:00:00.000Z")
+        col.add_objects(json.dumps({"objects": [later]}))
+        versions = col.object_versions(objects[3]["id"])
+        check(len(versions["versions"]) == 2, "versions lists both versions", versions)
+        latest = col.get_object(objects[3]["id"])
+        check(latest["objects"][0]["modified"] == "2021-01-01T00:00:00.000Z", "get_object returns the latest version")
+        first = col.get_object(objects[3]["id"], version="first")
+        check(first["objects"][0]["modified"] == "2020-01-01T00:00:00.000Z", "match[version]=first")
+        manifest = col.get_manifest(limit=5)
+        check(len(manifest["objects"]) == 5 and manifest["more"] is True and "version" in manifest["objects"][0],
+              "manifest pages with more/next")
+        col.delete_object(objects[0]["id"])
+        status_code, _, _ = raw("GET", collection.url + "objects/%s/" % objects[0]["id"],
+                                {"Accept": TAXII, "Authorization": "Bearer " + TOKEN})
+        check(status_code == 404, "delete_object removes it (then 404)")
+
+        bearer = {"Accept": TAXII, "Authorization": "Bearer " + TOKEN}
+        token = {"Accept": TAXII, "Authorization": "Token " + TOKEN}
+        code, headers, _ = raw("GET", base + "/api/collections/", token)
+        check(code == 200, "Authorization: Token is accepted")
+        code, headers, body = raw("GET", base + "/api/collections/", {"Accept": TAXII})
+        check(code == 401 and "WWW-Authenticate" in headers and json.loads(body)["http_status"] == "401", "no credentials: 401 with WWW-Authenticate")
+        code, _, _ = raw("GET", base + "/api/collections/", {"Accept": TAXII, "Authorization": "Bearer wrong"})
+        check(code == 401, "a wrong token: 401")
+        code, _, body = raw("GET", base + "/api/collections/", dict(bearer, Accept="application/json"))
+        check(code == 406 and json.loads(body)["title"], "wrong Accept: 406 with an error body")
+        code, _, _ = raw("POST", collection.url + "objects/", dict(bearer, **{"Content-Type": "application/json"}), b"{}")
+        check(code == 415, "wrong Content-Type: 415")
+        code, _, body = raw("GET", collection.url + "objects/?limit=zero", bearer)
+        check(code == 400 and "limit" in json.loads(body).get("description", ""), "bad filter: 400 naming the parameter")
+        code, _, _ = raw("GET", base + "/api/collections/%s/objects/" % uuid.uuid4(), bearer)
+        check(code == 404, "unknown collection: 404")
+        big = json.dumps({"objects": [indicator(n) for n in range(10000)]}).encode()
+        code, _, _ = raw("POST", collection.url + "objects/", dict(bearer, **{"Content-Type": TAXII}), big)
+        check(code == 413, "a body over max_content_length: 413 (%d bytes)" % len(big))
+        code, _, body = raw("POST", collection.url + "objects/", dict(bearer, **{"Content-Type": TAXII}), b'{"objects": [')
+        check(code == 400, "a truncated envelope: 400", body)
+        check(server.poll() is None, "the server is still running")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    check(server.returncode == 0, "SIGTERM stops the server cleanly (exit %s)" % server.returncode,
+          open(os.path.join(work, "server.log")).read()[-1500:])
+    ic.final_line(passed, failed)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
