@@ -43,6 +43,30 @@ def indicator(n, modified="2020-01-01T00:00:00.000Z"):
             "valid_from": "2020-01-01T00:00:00Z"}
 
 
+def start_server(accord, data, port, log_path, max_content=8 << 20):
+    env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
+    log = open(log_path, "a")
+    proc = subprocess.Popen([accord, "serve", "--data", data, "--port", str(port), "--max-content-length", str(max_content)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(400):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return proc
+
+
+def stop_server(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return proc.returncode
+
+
 def raw(method, url, headers=None, body=None):
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
@@ -68,18 +92,10 @@ def main():
 
     work = tempfile.mkdtemp(prefix="accord-taxii-")
     port = free_port()
-    env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
-    log = open(os.path.join(work, "server.log"), "w")
-    server = subprocess.Popen([args.accord, "serve", "--data", os.path.join(work, "data"), "--port", str(port),
-                               "--max-content-length", str(2 << 20)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    log_path = os.path.join(work, "server.log")
+    server = start_server(args.accord, os.path.join(work, "data"), port, log_path, max_content=2 << 20)
     base = "http://127.0.0.1:%d" % port
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         auth = {"user": "partner", "password": TOKEN}
 
         srv = Server(base + "/taxii2/", **auth)
@@ -145,17 +161,108 @@ def main():
         code, _, body = raw("POST", collection.url + "objects/", dict(bearer, **{"Content-Type": TAXII}), b'{"objects": [')
         check(code == 400, "a truncated envelope: 400", body)
         check(server.poll() is None, "the server is still running")
+        fuzz(base, collection.url, check)
+        check(server.poll() is None, "the server is still running after the fuzzing")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-    check(server.returncode == 0, "SIGTERM stops the server cleanly (exit %s)" % server.returncode,
-          open(os.path.join(work, "server.log")).read()[-1500:])
+        code = stop_server(server)
+    check(code == 0, "SIGTERM stops the server cleanly (exit %s)" % code, open(log_path).read()[-1500:])
+    paging(args.accord, os.path.join(work, "paging"), check)
     ic.final_line(passed, failed)
     return 1 if failed else 0
+
+
+def paging(accord, data, check):
+    """10,000 objects in one POST (one date_added), 50 more added while a client pages, a
+    restart in the middle and two server processes answering alternately: every object once."""
+    log_path = data + "-server.log"
+    port_a, port_b = free_port(), free_port()
+    a = start_server(accord, data, port_a, log_path)
+    b = None
+    try:
+        bearer = {"Accept": TAXII, "Authorization": "Bearer " + TOKEN}
+        code, _, body = raw("GET", "http://127.0.0.1:%d/api/collections/" % port_a, bearer)
+        cid = json.loads(body)["collections"][0]["id"]
+        path = "/api/collections/%s/objects/" % cid
+        posted = [indicator(n) for n in range(10000)]
+        code, _, body = raw("POST", "http://127.0.0.1:%d%s" % (port_a, path), dict(bearer, **{"Content-Type": TAXII}),
+                            json.dumps({"objects": posted}).encode())
+        check(code == 202 and json.loads(body)["success_count"] == 10000, "paging: 10,000 objects accepted in one POST")
+        seen, next_token, pages = [], None, 0
+        while True:
+            port = port_a if (b is None or pages % 2 == 0) else port_b
+            url = "http://127.0.0.1:%d%s?limit=100" % (port, path) + ("&next=" + next_token if next_token else "")
+            code, headers, body = raw("GET", url, bearer)
+            if code != 200:
+                check(False, "paging: page %d answered %d" % (pages, code), body)
+                break
+            envelope = json.loads(body)
+            seen += [o["id"] for o in envelope.get("objects", [])]
+            pages += 1
+            if pages == 10:
+                more = [indicator(n) for n in range(20000, 20050)]
+                raw("POST", "http://127.0.0.1:%d%s" % (port_a, path), dict(bearer, **{"Content-Type": TAXII}),
+                    json.dumps({"objects": more}).encode())
+                posted += more
+            if pages == 40:  # restart: the cursor must survive it
+                stop_server(a)
+                a = start_server(accord, data, port_a, log_path)
+            if pages == 60:
+                b = start_server(accord, data, port_b, log_path)
+            if not envelope.get("more"):
+                break
+            next_token = envelope["next"]
+        want = {o["id"] for o in posted}
+        check(len(seen) == len(want) and set(seen) == want,
+              "paging: %d objects over %d pages through a restart and two servers, each exactly once" % (len(seen), pages),
+              "missing %d, repeated %d" % (len(want - set(seen)), len(seen) - len(set(seen))))
+    finally:
+        stop_server(a)
+        if b is not None:
+            stop_server(b)
+
+
+def fuzz(base, collection_url, check, rounds=1500, seed=11):
+    """Hostile and random query strings, headers and bodies: never a 500, never a dead server."""
+    import random
+    rng = random.Random(seed)
+    bearer = {"Accept": TAXII, "Authorization": "Bearer " + TOKEN}
+    paths = ["/taxii2/", "/api/", "/api/collections/", collection_url[len(base):], collection_url[len(base):] + "objects/",
+             collection_url[len(base):] + "manifest/", collection_url[len(base):] + "objects/indicator--00000003-1111-4111-8111-111111111111/",
+             collection_url[len(base):] + "objects/indicator--00000003-1111-4111-8111-111111111111/versions/", "/api/status/x/"]
+    names = ["limit", "next", "added_after", "match[id]", "match[type]", "match[version]", "match[spec_version]", "match[foo]", "x"]
+    junk = ["", "-1", "0", "99999999999999999999", "%00", "%ZZ", "'", "\"", "<script>", "a" * 5000, "2020-13-45T99:99:99Z",
+            "first,last", "all,all", ",", "indicator--", "1-zz-zz", "\u2028", "%F0%9F%98%80", "NaN", "null"]
+    bodies = [b"", b"{", b"[]", b"null", b'{"objects": {}}', b'{"objects": [1, "x", null]}', b"\xff\xfe\x00",
+              b"[" * 100000, b'{"objects": [' + b'{"a":' * 5000 + b"1" + b"}" * 5000 + b"]}", b'{"objects": [], "more": "x"}',
+              b'{"type":"bundle","id":"bundle--1","objects":[{"type":"indicator"}]}', bytes(rng.getrandbits(8) for _ in range(3000))]
+    errors = []
+    for i in range(rounds):
+        path = rng.choice(paths)
+        # Printable ASCII goes as it is (hostile on purpose); anything else is percent-encoded,
+        # since an HTTP client cannot put it on the request line at all.
+        printable = "".join(chr(c) for c in range(33, 127))
+        query = "&".join("%s=%s" % (urllib.request.quote(rng.choice(names), safe="[]%"),
+                                    urllib.request.quote(rng.choice(junk), safe=printable))
+                         for _ in range(rng.randint(0, 4)))
+        url = base + path + ("?" + query if query else "")
+        headers = dict(bearer)
+        if rng.random() < 0.3:
+            headers["Accept"] = rng.choice(["", "*/*", "application/taxii+json;version=9", "text/plain;q=0", "x" * 3000, "application/taxii+json;;;;"])
+        if rng.random() < 0.2:
+            headers["Authorization"] = rng.choice(["", "Basic", "Basic %%%", "Bearer " + "x" * 5000, "Token", "Negotiate abc"])
+        method = rng.choice(["GET", "GET", "POST", "DELETE", "PUT", "PATCH", "HEAD"])
+        body = None
+        if method in ("POST", "PUT", "PATCH"):
+            body = rng.choice(bodies)
+            headers["Content-Type"] = rng.choice([TAXII, TAXII, "application/json", "", "application/taxii+json;version=2.1;x=\"y\""])
+        try:
+            code, _, _ = raw(method, url, headers, body)
+        except Exception as e:  # a dropped connection is a failure too
+            errors.append((method, url[:200], repr(e)[:200]))
+            continue
+        if code >= 500:
+            errors.append((method, url[:200], code))
+    check(not errors, "fuzzing: %d hostile requests, no 5xx and no dropped connection" % rounds, errors[:5])
 
 
 if __name__ == "__main__":
