@@ -49,6 +49,8 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Send
     /// The routes, for embedding or testing.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // One log line per request: method, path, status and duration (no credentials, no bodies).
+        router.add(middleware: LogRequestsMiddleware(.info))
         let api = "api"
         router.get("taxii2") { request, _ in await respond(request) { _ in try discovery() } }
         router.get(RouterPath(api)) { request, _ in await respond(request) { _ in try apiRootResource() } }
