@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "TAXII", dependencies: [
             "Store", "STIX",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -42,6 +44,7 @@ let package = Package(
             dependencies: [
                 "STIX", "Store", "TAXII",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "PatterningTests", dependencies: ["Patterning"]),

@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import STIX
 import Store
 
@@ -14,9 +17,13 @@ public struct TAXIIConfiguration: Sendable {
     public var maxContentLength: Int
     /// Title of the server and its API root.
     public var title: String
+    /// PEM certificate chain and private key files for HTTPS; nil serves plain HTTP.
+    public var tls: (certificateFile: String, keyFile: String)?
 
     /// Creates settings; the defaults suit a hub on one machine.
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxContentLength: Int = 64 << 20, title: String = "Accord") {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxContentLength: Int = 64 << 20, title: String = "Accord",
+                tls: (certificateFile: String, keyFile: String)? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.maxContentLength = maxContentLength
@@ -41,9 +48,19 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Send
         self.configuration = configuration
     }
 
-    /// The Hummingbird application serving the TAXII routes.
-    public func application() -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"))
+    /// The Hummingbird application serving the TAXII routes (HTTPS with TLS 1.2 and 1.3 when
+    /// a certificate is configured).
+    public func application() throws -> some ApplicationProtocol {
+        var server = HTTPServerBuilder.http1()
+        if let tls = configuration.tls {
+            var settings = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { .certificate($0) },
+                privateKey: .file(tls.keyFile))
+            settings.minimumTLSVersion = .tlsv12
+            server = try .tls(.http1(), tlsConfiguration: settings)
+        }
+        return Application(router: router(), server: server,
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"))
     }
 
     /// The routes, for embedding or testing.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Store
 import TAXII
 
@@ -30,23 +31,36 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on.")
     var port = 8080
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
     @Option(name: .customLong("max-content-length"), help: ArgumentHelp("Largest POST body accepted, in bytes.", valueName: "bytes"))
     var maxContentLength = 64 << 20
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard maxContentLength > 0 else { throw ValidationError("--max-content-length must be positive") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
         let db = try await store.open()
         try await ensureAdminToken(db)
-        let server = TAXIIServer(store: db, configuration: TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength))
+        let tls = tlsCert.flatMap { cert in tlsKey.map { (certificateFile: cert, keyFile: $0) } }
+        let server = TAXIIServer(store: db, configuration: TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength, tls: tls))
+        let application: any ApplicationProtocol
+        do { application = try server.application() } catch {
+            throw CommandFailure("cannot use --tls-cert/--tls-key: \(error)")
+        }
+        let scheme = tls == nil ? "http" : "https"
         Terminal.say("Accord serves \(db.path) over TAXII 2.1")
-        Terminal.say("  discovery:  http://\(host):\(port)/taxii2/")
-        Terminal.say("  API root:   http://\(host):\(port)/api/")
+        Terminal.say("  discovery:  \(scheme)://\(host):\(port)/taxii2/")
+        Terminal.say("  API root:   \(scheme)://\(host):\(port)/api/")
         Terminal.say("  collections: \(try await db.collections().map { "\($0.alias) (\($0.id))" }.joined(separator: ", "))")
-        try await server.application().runService()
+        try await application.runService()
     }
 
     /// The first start makes an admin token and shows it once; ACCORD_ADMIN_TOKEN names one.

@@ -43,10 +43,10 @@ def indicator(n, modified="2020-01-01T00:00:00.000Z"):
             "valid_from": "2020-01-01T00:00:00Z"}
 
 
-def start_server(accord, data, port, log_path, max_content=8 << 20):
+def start_server(accord, data, port, log_path, max_content=8 << 20, extra=()):
     env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
     log = open(log_path, "a")
-    proc = subprocess.Popen([accord, "serve", "--data", data, "--port", str(port), "--max-content-length", str(max_content)],
+    proc = subprocess.Popen([accord, "serve", "--data", data, "--port", str(port), "--max-content-length", str(max_content), *extra],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(400):
         try:
@@ -167,8 +167,47 @@ def main():
         code = stop_server(server)
     check(code == 0, "SIGTERM stops the server cleanly (exit %s)" % code, open(log_path).read()[-1500:])
     paging(args.accord, os.path.join(work, "paging"), check)
+    tls(args.accord, os.path.join(work, "tls"), check)
     ic.final_line(passed, failed)
     return 1 if failed else 0
+
+
+def tls(accord, data, check):
+    """HTTPS with --tls-cert/--tls-key: TLS 1.2 and 1.3 are served, older versions refused."""
+    import ssl
+    import urllib.request as ur
+    os.makedirs(data, exist_ok=True)
+    cert, key = os.path.join(data, "cert.pem"), os.path.join(data, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-keyout", key, "-out", cert, "-days", "1"], check=True, capture_output=True)
+    port = free_port()
+    proc = start_server(accord, os.path.join(data, "store"), port, data + "-server.log", extra=("--tls-cert", cert, "--tls-key", key))
+    try:
+        url = "https://127.0.0.1:%d/taxii2/" % port
+        for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+            context = ssl.create_default_context(cafile=cert)
+            context.check_hostname = False
+            context.minimum_version = context.maximum_version = version
+            request = ur.Request(url, headers={"Accept": TAXII, "Authorization": "Bearer " + TOKEN})
+            with ur.urlopen(request, context=context, timeout=10) as r:
+                check(r.status == 200, "HTTPS discovery over %s" % version.name)
+        old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        old.check_hostname = False
+        old.verify_mode = ssl.CERT_NONE
+        try:
+            old.minimum_version = old.maximum_version = ssl.TLSVersion.TLSv1_1
+            ur.urlopen(ur.Request(url), context=old, timeout=10)
+            check(False, "a TLS 1.1 client cannot connect")
+        except (ssl.SSLError, OSError, ValueError):
+            check(True, "a TLS 1.1 client cannot connect")
+        # requests lets REQUESTS_CA_BUNDLE override a session's own verify setting.
+        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            os.environ.pop(name, None)
+        srv = Server(url, user="x", password=TOKEN, verify=cert)
+        check(len(srv.api_roots) == 1, "taxii2-client over HTTPS")
+    finally:
+        stop_server(proc)
 
 
 def paging(accord, data, check):
