@@ -129,20 +129,76 @@ extension TAXIIServer {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch { throw tooLarge }
-        let pipeline = BundlePipeline(source: MemoryByteSource(Array(buffer.readableBytesView)))
+        let bytes = Array(buffer.readableBytesView)
+        let statusID = STIXUUID.random().description
+        if bytes.count > configuration.backgroundThreshold {
+            // Large envelopes: check the syntax and count the objects now (a fast scan), answer
+            // 202 `pending` at once, ingest in the background so the client never times out.
+            let count: Int
+            do { count = try Self.countObjects(bytes) } catch {
+                throw TAXIIError(status: 400, title: "Bad request", description: "the body is not a TAXII envelope: \(error)")
+            }
+            let pending = pendingStatusBody(id: statusID, received: received, count: count)
+            try await store.savePending(id: statusID, collectionID: c.id, received: received.microseconds, body: bytes, status: pending)
+            startBackgroundIngest(id: statusID, collectionID: c.id, received: received, body: bytes, organisation: principal.organisation)
+            return TAXIIResponse.json(pending, status: 202)
+        }
         let report: IngestReport
         do {
-            report = try await store.ingest(from: pipeline, into: c.id, options: IngestOptions(partial: true, ownerOrganisation: principal.organisation, recordAccepted: true))
+            report = try await ingest(bytes, into: c.id, organisation: principal.organisation)
         } catch let error as DocumentError {
             throw TAXIIError(status: 400, title: "Bad request", description: "the body is not a TAXII envelope: \(error)")
         }
-        let statusID = STIXUUID.random().description
         let body = statusBody(id: statusID, received: received, report: report)
         try await store.saveStatus(id: statusID, collectionID: c.id, body: body)
         return TAXIIResponse.json(body, status: 202)
     }
 
-    func statusBody(id: String, received: Timestamp, report: IngestReport) -> [UInt8] {
+    func ingest(_ bytes: [UInt8], into collectionID: String, organisation: String?) async throws -> IngestReport {
+        let pipeline = BundlePipeline(source: MemoryByteSource(bytes))
+        return try await store.ingest(from: pipeline, into: collectionID,
+                                      options: IngestOptions(partial: true, ownerOrganisation: organisation, recordAccepted: true))
+    }
+
+    /// Ingests a kept body and replaces its pending status with the final one. A body that turns
+    /// out not to be an envelope completes with every object counted as failed.
+    func startBackgroundIngest(id: String, collectionID: String, received: Timestamp, body: [UInt8], organisation: String?) {
+        let server = self
+        Task.detached {
+            let final: [UInt8]
+            do {
+                let report = try await server.ingest(body, into: collectionID, organisation: organisation)
+                final = server.statusBody(id: id, received: received, report: report)
+            } catch {
+                var report = IngestReport()
+                report.rejectedCount = (try? Self.countObjects(body)) ?? 0
+                final = server.statusBody(id: id, received: received, report: report, failure: "\(error)")
+            }
+            try? await server.store.completePending(id: id, status: final)
+        }
+    }
+
+    /// Resumes the background ingests a shutdown or crash interrupted.
+    public func resumePendingIngests() async throws -> Int {
+        let pending = try await store.pendingIngests()
+        for p in pending {
+            startBackgroundIngest(id: p.id, collectionID: p.collectionID, received: Timestamp(microseconds: p.received), body: p.body, organisation: nil)
+        }
+        return pending.count
+    }
+
+    static func countObjects(_ bytes: [UInt8]) throws -> Int {
+        var reader = BundleReader(source: MemoryByteSource(bytes))
+        var n = 0
+        while try reader.next() != nil { n += 1 }
+        return n
+    }
+
+    func pendingStatusBody(id: String, received: Timestamp, count: Int) -> [UInt8] {
+        Array(#"{"id":"\#(id)","status":"pending","request_timestamp":"\#(received.taxiiString)","total_count":\#(count),"success_count":0,"failure_count":0,"pending_count":\#(count)}"#.utf8)
+    }
+
+    func statusBody(id: String, received: Timestamp, report: IngestReport, failure: String? = nil) -> [UInt8] {
         var out = Array(#"{"id":"\#(id)","status":"complete","request_timestamp":"\#(received.taxiiString)""#.utf8)
         let total = report.accepted.count + report.rejectedCount
         out += Array(#","total_count":\#(total),"success_count":\#(report.accepted.count),"failure_count":\#(report.rejectedCount),"pending_count":0"#.utf8)
@@ -155,7 +211,11 @@ extension TAXIIServer {
             }
             out += Array("]".utf8)
         }
-        if !report.rejections.isEmpty {
+        if let failure {
+            out += Array(#","failures":[{"id":"envelope","message":"#.utf8)
+            CanonicalJSON.writeString(failure, to: &out)
+            out += Array("}]".utf8)
+        } else if !report.rejections.isEmpty {
             out += Array(#","failures":["#.utf8)
             for (i, r) in report.rejections.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }

@@ -17,6 +17,8 @@ public struct TAXIIConfiguration: Sendable {
     public var maxContentLength: Int
     /// Title of the server and its API root.
     public var title: String
+    /// POST bodies larger than this are ingested in the background (status `pending`).
+    public var backgroundThreshold: Int = 4 << 20
     /// PEM certificate chain and private key files for HTTPS; nil serves plain HTTP.
     public var tls: (certificateFile: String, keyFile: String)?
 

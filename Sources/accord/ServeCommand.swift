@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(name: .customLong("background-above"), help: ArgumentHelp("POST bodies larger than this many bytes are ingested in the background (status 'pending').", valueName: "bytes"))
+    var backgroundAbove = 4 << 20
+
     @Option(name: .customLong("max-content-length"), help: ArgumentHelp("Largest POST body accepted, in bytes.", valueName: "bytes"))
     var maxContentLength = 64 << 20
 
@@ -50,11 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
         let db = try await store.open()
         try await ensureAdminToken(db)
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificateFile: cert, keyFile: $0) } }
-        let server = TAXIIServer(store: db, configuration: TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength, tls: tls))
+        var settings = TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength, tls: tls)
+        settings.backgroundThreshold = backgroundAbove
+        let server = TAXIIServer(store: db, configuration: settings)
         let application: any ApplicationProtocol
         do { application = try server.application() } catch {
             throw CommandFailure("cannot use --tls-cert/--tls-key: \(error)")
         }
+        let resumed = try await server.resumePendingIngests()
+        if resumed > 0 { Terminal.say("Resuming \(resumed) background ingests interrupted by the last shutdown") }
         let scheme = tls == nil ? "http" : "https"
         Terminal.say("Accord serves \(db.path) over TAXII 2.1")
         Terminal.say("  discovery:  \(scheme)://\(host):\(port)/taxii2/")

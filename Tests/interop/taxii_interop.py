@@ -167,6 +167,7 @@ def main():
         code = stop_server(server)
     check(code == 0, "SIGTERM stops the server cleanly (exit %s)" % code, open(log_path).read()[-1500:])
     paging(args.accord, os.path.join(work, "paging"), check)
+    background(args.accord, os.path.join(work, "background"), check)
     tls(args.accord, os.path.join(work, "tls"), check)
     ic.final_line(passed, failed)
     return 1 if failed else 0
@@ -206,6 +207,56 @@ def tls(accord, data, check):
             os.environ.pop(name, None)
         srv = Server(url, user="x", password=TOKEN, verify=cert)
         check(len(srv.api_roots) == 1, "taxii2-client over HTTPS")
+    finally:
+        stop_server(proc)
+
+
+def background(accord, data, check):
+    """Large POSTs answer 202 `pending` at once and complete in the background; an ingest cut
+    short by SIGKILL resumes when the server starts again."""
+    log_path = data + "-server.log"
+    port = free_port()
+    proc = start_server(accord, data, port, log_path, extra=("--background-above", "100000"))
+    bearer = {"Accept": TAXII, "Authorization": "Bearer " + TOKEN}
+    try:
+        code, _, body = raw("GET", "http://127.0.0.1:%d/api/collections/" % port, bearer)
+        cid = json.loads(body)["collections"][0]["id"]
+        url = "http://127.0.0.1:%d/api/collections/%s/objects/" % (port, cid)
+        objects = [indicator(n) for n in range(30000, 33000)]
+        code, _, body = raw("POST", url, dict(bearer, **{"Content-Type": TAXII}), json.dumps({"objects": objects}).encode())
+        status = json.loads(body)
+        check(code == 202 and status["status"] == "pending" and status["pending_count"] == 3000,
+              "a large POST answers 202 pending with the object count", status)
+        status_url = "http://127.0.0.1:%d/api/status/%s/" % (port, status["id"])
+        for _ in range(600):
+            status = json.loads(raw("GET", status_url, bearer)[2])
+            if status["status"] == "complete":
+                break
+            time.sleep(0.05)
+        check(status["status"] == "complete" and status["success_count"] == 3000 and status["pending_count"] == 0,
+              "the pending status completes with every object", {k: status.get(k) for k in ("status", "success_count", "failure_count")})
+        more = [indicator(n) for n in range(40000, 43000)]
+        code, _, body = raw("POST", url, dict(bearer, **{"Content-Type": TAXII}), json.dumps({"objects": more}).encode())
+        pending_id = json.loads(body)["id"]
+        proc.kill()  # SIGKILL, probably in the middle of the background ingest
+        proc.wait()
+        proc = start_server(accord, data, port, log_path, extra=("--background-above", "100000"))
+        status_url = "http://127.0.0.1:%d/api/status/%s/" % (port, pending_id)
+        for _ in range(600):
+            status = json.loads(raw("GET", status_url, bearer)[2])
+            if status.get("status") == "complete":
+                break
+            time.sleep(0.05)
+        check(status.get("status") == "complete" and status.get("success_count") == 3000,
+              "an ingest cut short by SIGKILL resumes after a restart", status)
+        seen, next_token = set(), None
+        while True:
+            page = json.loads(raw("GET", url + "?limit=1000" + ("&next=" + next_token if next_token else ""), bearer)[2])
+            seen |= {o["id"] for o in page.get("objects", [])}
+            if not page.get("more"):
+                break
+            next_token = page["next"]
+        check(len(seen) == 6000, "both large POSTs are stored, each object once (%d)" % len(seen))
     finally:
         stop_server(proc)
 

@@ -73,4 +73,11 @@ public protocol StatusStore: Sendable {
     func saveStatus(id: String, collectionID: String, body: [UInt8]) async throws
     /// A stored status resource body.
     func status(id: String) async throws -> [UInt8]?
+    /// Keeps a request body to ingest in the background, with its `pending` status, so the
+    /// ingest can resume after a restart.
+    func savePending(id: String, collectionID: String, received: Int64, body: [UInt8], status: [UInt8]) async throws
+    /// Ingests not finished yet: status id, collection, receipt time, body.
+    func pendingIngests() async throws -> [(id: String, collectionID: String, received: Int64, body: [UInt8])]
+    /// Replaces a pending ingest's status with its final one and drops the kept body.
+    func completePending(id: String, status: [UInt8]) async throws
 }

@@ -85,6 +85,14 @@ enum SQLiteSchema {
                     body BLOB NOT NULL
                 );
                 CREATE INDEX statuses_by_created ON statuses(created_us);
+                -- Bodies of TAXII POSTs being ingested in the background; removed when done, so
+                -- what is left after a crash or shutdown is resumed on the next start.
+                CREATE TABLE pending_ingests (
+                    id TEXT PRIMARY KEY REFERENCES statuses(id),
+                    collection TEXT NOT NULL,
+                    received_us INTEGER NOT NULL,
+                    body BLOB NOT NULL
+                );
                 """)
         }
         return migrator

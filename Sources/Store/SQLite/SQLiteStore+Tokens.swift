@@ -35,7 +35,32 @@ extension SQLiteStore: TokenStore, StatusStore {
             try db.execute(sql: "INSERT OR REPLACE INTO statuses(id, collection, created_us, body) VALUES (?, ?, ?, ?)",
                            arguments: [id, collectionID, Self.nowMicros(), Data(body)])
             // Keep at least 24 hours (TAXII asks for that much); drop what is older than 7 days.
-            try db.execute(sql: "DELETE FROM statuses WHERE created_us < ?", arguments: [Self.nowMicros() - 7 * 86_400_000_000])
+            try db.execute(sql: "DELETE FROM statuses WHERE created_us < ? AND id NOT IN (SELECT id FROM pending_ingests)",
+                           arguments: [Self.nowMicros() - 7 * 86_400_000_000])
+        }
+    }
+
+    public func savePending(id: String, collectionID: String, received: Int64, body: [UInt8], status: [UInt8]) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO statuses(id, collection, created_us, body) VALUES (?, ?, ?, ?)",
+                           arguments: [id, collectionID, Self.nowMicros(), Data(status)])
+            try db.execute(sql: "INSERT INTO pending_ingests(id, collection, received_us, body) VALUES (?, ?, ?, ?)",
+                           arguments: [id, collectionID, received, Data(body)])
+        }
+    }
+
+    public func pendingIngests() async throws -> [(id: String, collectionID: String, received: Int64, body: [UInt8])] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, collection, received_us, body FROM pending_ingests ORDER BY received_us").map {
+                (id: $0[0], collectionID: $0[1], received: $0[2], body: [UInt8]($0[3] as Data))
+            }
+        }
+    }
+
+    public func completePending(id: String, status: [UInt8]) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE statuses SET body = ? WHERE id = ?", arguments: [Data(status), id])
+            try db.execute(sql: "DELETE FROM pending_ingests WHERE id = ?", arguments: [id])
         }
     }
 
