@@ -149,6 +149,7 @@ extension TAXIIServer {
         } catch let error as DocumentError {
             throw TAXIIError(status: 400, title: "Bad request", description: "the body is not a TAXII envelope: \(error)")
         }
+        Self.ingestedObjects.increment(by: report.added)
         let body = statusBody(id: statusID, received: received, report: report)
         try await store.saveStatus(id: statusID, collectionID: c.id, body: body)
         return TAXIIResponse.json(body, status: 202)
@@ -168,6 +169,7 @@ extension TAXIIServer {
             let final: [UInt8]
             do {
                 let report = try await server.ingest(body, into: collectionID, organisation: organisation)
+                Self.ingestedObjects.increment(by: report.added)
                 final = server.statusBody(id: id, received: received, report: report)
             } catch {
                 var report = IngestReport()

@@ -3,7 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import CoreMetrics
+import Metrics
 import NIOSSL
+import Prometheus
 import STIX
 import Store
 
@@ -42,12 +45,17 @@ public struct TAXIIConfiguration: Sendable {
 public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Sendable {
     let store: Backend
     let configuration: TAXIIConfiguration
+    let metrics: PrometheusCollectorRegistry?
     static var apiRoot: String { "/api/" }
+    /// Objects newly stored through TAXII POSTs.
+    static var ingestedObjects: CoreMetrics.Counter { CoreMetrics.Counter(label: "accord_ingested_objects_total") }
 
-    /// Creates a server over `store`.
-    public init(store: Backend, configuration: TAXIIConfiguration) {
+    /// Creates a server over `store`; with `metrics`, requests are measured and `/metrics`
+    /// serves the registry in the Prometheus text format.
+    public init(store: Backend, configuration: TAXIIConfiguration, metrics: PrometheusCollectorRegistry? = nil) {
         self.store = store
         self.configuration = configuration
+        self.metrics = metrics
     }
 
     /// The Hummingbird application serving the TAXII routes (HTTPS with TLS 1.2 and 1.3 when
@@ -70,6 +78,16 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Send
         let router = Router()
         // One log line per request: method, path, status and duration (no credentials, no bodies).
         router.add(middleware: LogRequestsMiddleware(.info))
+        if let metrics {
+            // Request counts and durations per route (swift-metrics, exported by the registry).
+            router.add(middleware: MetricsMiddleware())
+            router.get("metrics") { request, _ in
+                await respond(request, negotiate: false) { _ in
+                    Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                             body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+                }
+            }
+        }
         let api = "api"
         router.get("taxii2") { request, _ in await respond(request) { _ in try discovery() } }
         router.get(RouterPath(api)) { request, _ in await respond(request) { _ in try apiRootResource() } }
@@ -118,9 +136,9 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Send
 
     /// Authenticates, negotiates the media type and turns every failure into a TAXII error body;
     /// nothing a client sends produces a 500 without a TAXII error message.
-    func respond(_ request: Request, _ handler: (Principal) async throws -> Response) async -> Response {
+    func respond(_ request: Request, negotiate: Bool = true, _ handler: (Principal) async throws -> Response) async -> Response {
         do {
-            _ = try MediaTypes.negotiate(accept: request.headers[.accept])
+            if negotiate { _ = try MediaTypes.negotiate(accept: request.headers[.accept]) }
             guard let secret = Credentials.secret(fromAuthorization: request.headers[.authorization]),
                   let principal = try await store.principal(forSecret: secret) else {
                 var response = TAXIIResponse.error(TAXIIError(status: 401, title: "Unauthorized",

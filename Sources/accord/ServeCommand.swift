@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Metrics
+import Prometheus
 import Store
 import TAXII
 
@@ -55,7 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificateFile: cert, keyFile: $0) } }
         var settings = TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength, tls: tls)
         settings.backgroundThreshold = backgroundAbove
-        let server = TAXIIServer(store: db, configuration: settings)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let server = TAXIIServer(store: db, configuration: settings, metrics: registry)
         let application: any ApplicationProtocol
         do { application = try server.application() } catch {
             throw CommandFailure("cannot use --tls-cert/--tls-key: \(error)")
@@ -66,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         Terminal.say("Accord serves \(db.path) over TAXII 2.1")
         Terminal.say("  discovery:  \(scheme)://\(host):\(port)/taxii2/")
         Terminal.say("  API root:   \(scheme)://\(host):\(port)/api/")
+        Terminal.say("  metrics:    \(scheme)://\(host):\(port)/metrics (Prometheus text; any token)")
         Terminal.say("  collections: \(try await db.collections().map { "\($0.alias) (\($0.id))" }.joined(separator: ", "))")
         try await application.runService()
     }

@@ -160,6 +160,12 @@ def main():
         check(code == 413, "a body over max_content_length: 413 (%d bytes)" % len(big))
         code, _, body = raw("POST", collection.url + "objects/", dict(bearer, **{"Content-Type": TAXII}), b'{"objects": [')
         check(code == 400, "a truncated envelope: 400", body)
+        code, headers, body = raw("GET", base + "/metrics", {"Authorization": "Bearer " + TOKEN})
+        text = body.decode()
+        check(code == 200 and "accord_ingested_objects_total 251" in text and "hb_requests" in text,
+              "/metrics serves request and ingest counters in the Prometheus format", text[:800])
+        code, _, _ = raw("GET", base + "/metrics", {})
+        check(code == 401, "/metrics needs a token")
         check(server.poll() is None, "the server is still running")
         fuzz(base, collection.url, check)
         check(server.poll() is None, "the server is still running after the fuzzing")
