@@ -37,8 +37,11 @@ public enum Envelopes {
             out += Array(#"{"id":"#.utf8)
             CanonicalJSON.writeString(o.id, to: &out)
             out += Array(#","date_added":""#.utf8) + Array(Timestamp(microseconds: o.dateAdded).taxiiString.utf8)
-            out += Array(#"","version":""#.utf8) + Array(version(of: o).utf8)
-            out += Array(#"","media_type":"application/stix+json;version="#.utf8) + Array(o.specVersion.utf8) + Array("\"}".utf8)
+            out += Array(#"","version":"#.utf8)
+            CanonicalJSON.writeString(version(of: o), to: &out)
+            out += Array(#","media_type":"#.utf8)
+            CanonicalJSON.writeString("application/stix+json;version=" + o.specVersion, to: &out)
+            out += Array("}".utf8)
         }
         out += Array("]}".utf8)
         return out
@@ -51,15 +54,16 @@ public enum Envelopes {
         out += Array(#","versions":["#.utf8)
         for (i, o) in page.objects.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out += Array("\"\(version(of: o))\"".utf8)
+            CanonicalJSON.writeString(version(of: o), to: &out)
         }
         out += Array("]}".utf8)
         return out
     }
 
-    /// The version TAXII reports: `modified`, or for unversioned objects the time they were added.
+    /// The version TAXII reports: `modified` as the object writes it, else `created` (marking
+    /// definitions), else the time it was added (SCOs have neither).
     public static func version(of o: StoredObject) -> String {
-        Timestamp(microseconds: o.modified ?? o.dateAdded).taxiiString
+        o.versionText ?? Timestamp(microseconds: o.dateAdded).taxiiString
     }
 
     private static func header(_ page: ObjectPage) -> [UInt8] {

@@ -208,8 +208,11 @@ extension TAXIIServer {
             out += Array(#","successes":["#.utf8)
             for (i, a) in report.accepted.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                let version = a.modified.map { Timestamp(microseconds: $0).taxiiString } ?? received.taxiiString
-                out += Array(#"{"id":"\#(a.id)","version":"\#(version)"}"#.utf8)
+                out += Array(#"{"id":"#.utf8)
+                CanonicalJSON.writeString(a.id, to: &out)
+                out += Array(#","version":"#.utf8)
+                CanonicalJSON.writeString(a.version ?? received.taxiiString, to: &out)
+                out += Array("}".utf8)
             }
             out += Array("]".utf8)
         }

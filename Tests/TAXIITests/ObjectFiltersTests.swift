@@ -52,7 +52,8 @@ struct ObjectFiltersTests {
 @Suite("TAXII envelopes")
 struct EnvelopeTests {
     let a = StoredObject(sequence: 1, collectionID: "c", id: "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", type: "indicator",
-                         dateAdded: 1_600_000_000_000_001, modified: 1_500_000_000_000_000, raw: Array(#"{"type":"indicator"}"#.utf8))
+                         dateAdded: 1_600_000_000_000_001, modified: 1_500_000_000_000_000, raw: Array(#"{"type":"indicator"}"#.utf8),
+                         versionText: "2017-07-14T02:40:00.000Z")
     let b = StoredObject(sequence: 2, collectionID: "c", id: "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd", type: "ipv4-addr",
                          dateAdded: 1_600_000_000_000_002, modified: nil, raw: Array(#"{"type":"ipv4-addr"}"#.utf8))
 
@@ -66,12 +67,13 @@ struct EnvelopeTests {
         #expect(headers.first == "2020-09-13T12:26:40.000001Z" && headers.last == "2020-09-13T12:26:40.000002Z")
     }
 
-    @Test("manifest and versions use microsecond timestamps; unversioned objects report date_added")
+    @Test("manifest and versions report modified as the object writes it; SCOs report date_added")
     func manifest() throws {
         let page = ObjectPage(objects: [a, b], more: false, next: nil)
         let manifest = try JSONParser.parse(Envelopes.manifest(page))
         let entries = try #require(manifest["objects"]?.arrayValue)
-        #expect(entries[0]["version"]?.stringValue == "2017-07-14T02:40:00.000000Z")
+        #expect(entries[0]["version"]?.stringValue == "2017-07-14T02:40:00.000Z")
+        #expect(entries[0]["date_added"]?.stringValue == "2020-09-13T12:26:40.000001Z")
         #expect(entries[1]["version"]?.stringValue == "2020-09-13T12:26:40.000002Z")
         #expect(entries[0]["media_type"]?.stringValue == "application/stix+json;version=2.1")
         #expect(manifest["more"] == .bool(false) && manifest["next"] == nil)

@@ -14,6 +14,8 @@ public struct IndexedObject: Sendable {
     public var created: Int64?
     /// The version key: `modified` in microseconds, or nil for unversioned objects.
     public var modified: Int64?
+    /// The version as the object writes it: `modified`, else `created`; nil when it has neither.
+    public var versionText: String?
     /// The identity that created it, if stated.
     public var createdByRef: String?
     /// Whether this version revokes the object.
@@ -66,6 +68,7 @@ public enum ObjectIndexer {
             specVersion: o["spec_version"]?.stringValue ?? "2.1",
             created: micros("created"),
             modified: unversioned ? nil : micros("modified"),
+            versionText: TypeCatalog.observableTypes.contains(type) ? nil : (o["modified"]?.stringValue ?? o["created"]?.stringValue),
             createdByRef: o["created_by_ref"]?.stringValue?.lowercased(),
             revoked: o["revoked"]?.boolValue ?? false,
             markingRefs: markings,

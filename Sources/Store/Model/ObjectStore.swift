@@ -74,9 +74,9 @@ public struct IngestReport: Sendable {
     public var rejectedCount = 0
     /// How many SHOULD-level warnings the accepted objects raised.
     public var warningCount = 0
-    /// Id and version (modified, microseconds, nil for unversioned) of every accepted object,
-    /// when `IngestOptions.recordAccepted` asked for them.
-    public var accepted: [(id: String, modified: Int64?)] = []
+    /// Id and version (as the object writes it; nil for SCOs) of every accepted object, when
+    /// `IngestOptions.recordAccepted` asked for them.
+    public var accepted: [(id: String, version: String?)] = []
     /// Objects accepted but not stored as sent (an unversioned object already held with other
     /// content), with the reason; at most `maxKeptRejections`.
     public var notices: [Rejection] = []
@@ -128,10 +128,13 @@ public struct StoredObject: Sendable {
     public var raw: [UInt8]
     /// The STIX version the object declares.
     public var specVersion: String = "2.1"
+    /// The version as written in the object (`modified`, else `created`); nil for SCOs.
+    public var versionText: String?
 
     /// Creates a stored version (backends build these from their rows).
     public init(sequence: Int64, collectionID: String, id: String, type: String, dateAdded: Int64, modified: Int64?,
-                raw: [UInt8], specVersion: String = "2.1") {
+                raw: [UInt8], specVersion: String = "2.1", versionText: String? = nil) {
+        self.versionText = versionText
         self.sequence = sequence
         self.collectionID = collectionID
         self.id = id

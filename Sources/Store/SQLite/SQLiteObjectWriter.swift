@@ -32,8 +32,8 @@ struct SQLiteObjectWriter {
         self.firstSequenceOfIngest = firstSequenceOfIngest
         insertObject = try db.cachedStatement(sql: """
             INSERT INTO objects(collection, stix_id, type, version_us, created_us, date_added_us, spec_version,
-                                created_by_ref, revoked, tlp, owner_org, raw)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                created_by_ref, revoked, tlp, owner_org, raw, version_text)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(collection, stix_id, version_us) DO NOTHING
             """)
         insertRef = try db.cachedStatement(sql: "INSERT OR IGNORE INTO object_refs(seq, target, property) VALUES (?, ?, ?)")
@@ -64,6 +64,7 @@ struct SQLiteObjectWriter {
         row.bind(10, o.tlp.map { Int64($0.rawValue) })
         row.bind(11, owner)
         row.bind(12, o.raw)
+        row.bind(13, o.versionText)
         try row.step(db)
         guard db.changesCount > 0 else { return try compareWithStored(o, version: version) }
         let seq = db.lastInsertedRowID

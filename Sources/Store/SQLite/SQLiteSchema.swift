@@ -95,6 +95,11 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-version-text") { db in
+            // The version TAXII reports, as the object writes it: `modified`, else `created`
+            // (marking definitions); NULL for SCOs, whose version is their date_added.
+            try db.execute(sql: "ALTER TABLE objects ADD COLUMN version_text TEXT")
+        }
         return migrator
     }
 }

@@ -33,7 +33,8 @@ extension SQLiteStore {
             case .first: conditions.append("o.version_us = (SELECT min(v.version_us) FROM objects v WHERE \(sameObject))")
             case .all: break
             case .exact(let versions):
-                conditions.append(versions.isEmpty ? "0" : "o.version_us IN (\(Self.placeholders(versions.count)))")
+                // The version TAXII reports: modified, else created, else date_added.
+                conditions.append(versions.isEmpty ? "0" : "(CASE WHEN o.version_us = 0 THEN coalesce(o.created_us, o.date_added_us) ELSE o.version_us END) IN (\(Self.placeholders(versions.count)))")
                 arguments += StatementArguments(versions)
             }
             if let specs = query.specVersions {
@@ -43,7 +44,7 @@ extension SQLiteStore {
                 conditions.append("o.spec_version = (SELECT max(v.spec_version) FROM objects v WHERE \(sameObject))")
             }
             let sql = """
-                SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version\(query.withContent ? ", o.raw" : "") FROM objects o
+                SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version, o.version_text\(query.withContent ? ", o.raw" : "") FROM objects o
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY o.seq LIMIT \(limit + 1)
                 """
@@ -51,9 +52,10 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
                 let version: Int64 = row[4]
-                let raw: [UInt8] = query.withContent ? [UInt8](row[6] as Data) : []
+                let raw: [UInt8] = query.withContent ? [UInt8](row[7] as Data) : []
                 objects.append(StoredObject(sequence: row[0], collectionID: query.collectionID, id: row[1], type: row[2],
-                                            dateAdded: row[3], modified: version == 0 ? nil : version, raw: raw, specVersion: row[5]))
+                                            dateAdded: row[3], modified: version == 0 ? nil : version, raw: raw, specVersion: row[5],
+                                            versionText: row[6]))
             }
             let more = objects.count > limit
             if more { objects.removeLast() }

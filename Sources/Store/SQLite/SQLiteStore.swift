@@ -93,7 +93,7 @@ public final class SQLiteStore: ObjectStore {
                             if report.rejectedCount > 0 && !options.partial { continue }
                             let outcome = try writer.insert(object)
                             if options.recordAccepted, case .conflict = outcome {} else if options.recordAccepted {
-                                report.accepted.append((object.id, object.modified))
+                                report.accepted.append((object.id, object.versionText))
                             }
                             switch outcome {
                             case .added: report.added += 1
