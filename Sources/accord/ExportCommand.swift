@@ -9,8 +9,9 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write stored objects as one STIX 2.1 bundle on standard output.",
         discussion: """
-            Objects are written exactly as they were received (byte for byte), in the order they \
-            were added, so an export re-imports as a no-op and re-validates clean.
+            Objects are written exactly as they were received (byte for byte), collection by \
+            collection in the order they were added, so an export re-imports as a no-op and \
+            re-validates clean.
 
             Examples:
               accord export > everything.json
@@ -44,15 +45,22 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let db = try await store.open(create: false)
-        var query = ObjectQuery(types: type, latestOnly: latest)
-        if let collection { query.collectionID = try await store.collection(collection, in: db, create: false).id }
-        if let addedAfter, case .success(let t) = Timestamp.parse(addedAfter) { query.addedAfter = t.microseconds }
+        let collections = collection == nil ? try await db.collections() : [try await store.collection(collection, in: db, create: false)]
+        var after: Int64?
+        if let addedAfter, case .success(let t) = Timestamp.parse(addedAfter) { after = t.microseconds }
         let out = OutputBuffer()
         out.write("{\"type\":\"bundle\",\"id\":\"bundle--\(STIXUUID.random())\",\"objects\":[")
         let counter = Counter()
-        try await db.scan(query) { object in
-            out.write(counter.next() == 0 ? "\n" : ",\n")
-            out.write(object.raw)
+        for c in collections {
+            // Every version and every spec version, unless --latest: an export re-imports as a no-op.
+            let query = PageQuery(collectionID: c.id, addedAfter: after, limit: 1_000, types: type,
+                                  versions: latest ? .last : .all, specVersions: latest ? nil : ["2.0", "2.1"])
+            try await db.forEachPage(query) { objects in
+                for object in objects {
+                    out.write(counter.next() == 0 ? "\n" : ",\n")
+                    out.write(object.raw)
+                }
+            }
         }
         out.write("\n]}\n")
         out.flush()

@@ -19,18 +19,17 @@ final class TemporaryStore: Sendable {
         try await store.ingest(from: BundlePipeline(source: MemoryByteSource(Array(json.utf8)), batchSize: 2), into: collection, options: IngestOptions(partial: partial))
     }
 
-    func raws(_ query: ObjectQuery = ObjectQuery()) async throws -> [StoredObject] {
-        let box = Box()
-        try await store.scan(query) { box.append($0) }
-        return box.items
+    /// Every stored version of every collection (or those `versions`/`addedAfter` select).
+    func raws(versions: VersionFilter = .all, addedAfter: Int64? = nil) async throws -> [StoredObject] {
+        var all: [StoredObject] = []
+        for c in try await store.collections() {
+            try await store.forEachPage(PageQuery(collectionID: c.id, addedAfter: addedAfter, limit: 500, versions: versions,
+                                                  specVersions: ["2.0", "2.1"])) { all += $0 }
+        }
+        return all
     }
 }
 
-final class Box: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var items: [StoredObject] = []
-    func append(_ o: StoredObject) { lock.lock(); items.append(o); lock.unlock() }
-}
 
 func indicator(_ uuid: String, modified: String = "2020-01-01T00:00:00.000Z", value: String = "198.51.100.7", spacing: String = "") -> String {
     #"{"type":"indicator","spec_version":"2.1","id":"indicator--\#(uuid)","created":"2020-01-01T00:00:00.000Z","modified":"\#(modified)",\#(spacing)"pattern":"[ipv4-addr:value = '\#(value)']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z","created_by_ref":"identity--b38dfe21-7477-40d1-aa90-5c8671ce51ca","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}"#
@@ -54,7 +53,7 @@ struct SQLiteStoreTests {
         #expect(again.added == 0 && again.unchanged == 2 && again.rejectedCount == 0)
         let stats = try await t.store.statistics()
         #expect(stats.rows == [.init(collection: "camp", type: "indicator", objects: 1, versions: 2)])
-        #expect(try await t.raws(ObjectQuery(latestOnly: true)).map(\.modified) == [try Timestamp.parse("2021-01-01T00:00:00.000Z").get().microseconds])
+        #expect(try await t.raws(versions: .last).map(\.modified) == [try Timestamp.parse("2021-01-01T00:00:00.000Z").get().microseconds])
     }
 
     @Test("one invalid object rejects the whole bundle unless partial import is asked for")
@@ -132,7 +131,7 @@ struct SQLiteStoreTests {
         let all = try await t.raws()
         #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
         #expect(all[0].dateAdded == all[1].dateAdded && all[2].dateAdded > all[1].dateAdded)
-        #expect(try await t.raws(ObjectQuery(addedAfter: a.dateAdded)).map(\.id) == ["indicator--\(u3)"])
+        #expect(try await t.raws(addedAfter: a.dateAdded).map(\.id) == ["indicator--\(u3)"])
         let stored = try #require(all.first)
         #expect(String(decoding: stored.raw, as: UTF8.self) == indicator(u1))
         let index = try await t.store.indexRows(for: "indicator--\(u1)")

@@ -65,15 +65,7 @@ def main():
     parser.add_argument("--per-type", type=int, default=10)
     args = parser.parse_args()
 
-    passed = failed = 0
-
-    def check(ok, what, detail=""):
-        nonlocal passed, failed
-        print(("PASS " if ok else "FAIL ") + what + ("" if ok or not detail else "\n    " + detail[-2000:]))
-        if ok:
-            passed += 1
-        else:
-            failed += 1
+    check = ic.Checks()
 
     with tempfile.TemporaryDirectory(prefix="accord-export-") as work:
         data = os.path.join(work, "data")
@@ -114,8 +106,7 @@ def main():
         check(r.returncode == 0 and "added 0, unchanged %d, rejected 0" % total in summary,
               "re-importing the export changes nothing", r.stderr)
 
-    ic.final_line(passed, failed)
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -162,3 +162,23 @@ def final_line(passed, failed):
     """The required last output line."""
     print("%d passed, %d failed" % (passed, failed))
     sys.stdout.flush()
+
+
+class Checks:
+    """Counts PASS/FAIL lines of a check script and ends with the required closing line."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def __call__(self, ok, what, detail=""):
+        print(("PASS " if ok else "FAIL ") + what + ("" if ok or not detail else "\n    " + str(detail)[:1500]))
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+
+    def finish(self):
+        """Prints "N passed, N failed"; returns the exit status."""
+        final_line(self.passed, self.failed)
+        return 1 if self.failed else 0

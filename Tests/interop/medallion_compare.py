@@ -714,15 +714,7 @@ def main():
         ic.final_line(0, 1)
         return 1
 
-    passed = failed = 0
-
-    def check(ok, what, detail=""):
-        nonlocal passed, failed
-        print(("PASS " if ok else "FAIL ") + what + ("" if ok or not detail else "\n    " + str(detail)[:1500]))
-        if ok:
-            passed += 1
-        else:
-            failed += 1
+    check = ic.Checks()
 
     started = time.time()
     work = tempfile.mkdtemp(prefix="accord-medallion-")
@@ -796,8 +788,7 @@ def main():
     if not args.keep:
         import shutil
         shutil.rmtree(work, ignore_errors=True)
-    ic.final_line(passed, failed)
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

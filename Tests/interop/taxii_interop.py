@@ -80,15 +80,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accord", required=True)
     args = parser.parse_args()
-    passed = failed = 0
-
-    def check(ok, what, detail=""):
-        nonlocal passed, failed
-        print(("PASS " if ok else "FAIL ") + what + ("" if ok or not detail else "\n    " + str(detail)[:1500]))
-        if ok:
-            passed += 1
-        else:
-            failed += 1
+    check = ic.Checks()
 
     work = tempfile.mkdtemp(prefix="accord-taxii-")
     port = free_port()
@@ -175,8 +167,7 @@ def main():
     paging(args.accord, os.path.join(work, "paging"), check)
     background(args.accord, os.path.join(work, "background"), check)
     tls(args.accord, os.path.join(work, "tls"), check)
-    ic.final_line(passed, failed)
-    return 1 if failed else 0
+    return check.finish()
 
 
 def tls(accord, data, check):

@@ -18,8 +18,6 @@ public protocol ObjectStore: Sendable {
     func createCollection(alias: String, title: String, description: String?) async throws -> CollectionInfo
     /// Ingests a stream of prepared elements as one transaction.
     func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport
-    /// Streams matching object versions in (date_added, sequence) order to `body`.
-    func scan(_ query: ObjectQuery, _ body: @Sendable (StoredObject) throws -> Void) async throws
     /// One page of a collection with a keyset cursor: the same cost at any depth.
     func page(_ query: PageQuery) async throws -> ObjectPage
     /// Removes the matching versions of one object from a collection (with their index rows);
@@ -143,26 +141,6 @@ public struct StoredObject: Sendable {
         self.modified = modified
         self.raw = raw
         self.specVersion = specVersion
-    }
-}
-
-/// Which versions a scan returns.
-public struct ObjectQuery: Sendable {
-    /// Restrict to one collection (id).
-    public var collectionID: String?
-    /// Restrict to these types (empty: all).
-    public var types: [String] = []
-    /// Only versions added strictly after this time (microseconds).
-    public var addedAfter: Int64?
-    /// Only the latest version of each object.
-    public var latestOnly = false
-
-    /// Creates a query over everything.
-    public init(collectionID: String? = nil, types: [String] = [], addedAfter: Int64? = nil, latestOnly: Bool = false) {
-        self.collectionID = collectionID
-        self.types = types
-        self.addedAfter = addedAfter
-        self.latestOnly = latestOnly
     }
 }
 

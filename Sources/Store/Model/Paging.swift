@@ -94,3 +94,17 @@ public struct ObjectPage: Sendable {
         self.next = next
     }
 }
+
+extension ObjectStore {
+    /// Walks every page of `query` (its cursor and limit are the walk's), in order; the one way
+    /// to read a whole collection, for exports and checks.
+    public func forEachPage(_ query: PageQuery, _ body: ([StoredObject]) throws -> Void) async throws {
+        var query = query
+        while true {
+            let page = try await self.page(query)
+            try body(page.objects)
+            guard let next = page.next else { return }
+            query.cursor = next
+        }
+    }
+}

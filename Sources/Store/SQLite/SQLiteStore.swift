@@ -126,37 +126,6 @@ public final class SQLiteStore: ObjectStore {
         }
     }
 
-    public func scan(_ query: ObjectQuery, _ body: @Sendable (StoredObject) throws -> Void) async throws {
-        try await pool.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let c = query.collectionID {
-                conditions.append("o.collection = (SELECT num FROM collections WHERE id = ?)")
-                arguments += [c]
-            }
-            if !query.types.isEmpty {
-                conditions.append("o.type IN (\(query.types.map { _ in "?" }.joined(separator: ",")))")
-                arguments += StatementArguments(query.types)
-            }
-            if let after = query.addedAfter {
-                conditions.append("o.date_added_us > ?")
-                arguments += [after]
-            }
-            if query.latestOnly {
-                conditions.append("o.version_us = (SELECT max(v.version_us) FROM objects v WHERE v.collection = o.collection AND v.stix_id = o.stix_id)")
-            }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let sql = "SELECT o.seq, c.id, o.stix_id, o.type, o.date_added_us, o.version_us, o.raw FROM objects o JOIN collections c ON c.num = o.collection \(whereClause) ORDER BY o.date_added_us, o.seq"
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                let version: Int64 = row[5]
-                let raw: Data = row[6]
-                try body(StoredObject(sequence: row[0], collectionID: row[1], id: row[2], type: row[3], dateAdded: row[4],
-                                      modified: version == 0 ? nil : version, raw: [UInt8](raw)))
-            }
-        }
-    }
-
     public func statistics() async throws -> StoreStatistics {
         try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
