@@ -131,6 +131,10 @@ http { access_log off; default_type application/taxii+json; sendfile on; keepali
 
         nginx_rps, nginx_err, _ = wrk(nport, os.path.join(work, "nginx-paths"), "", args.seconds, lua)
         accord_rps, accord_err, _ = wrk(port, os.path.join(work, "accord-paths"), "Bearer " + TOKEN, args.seconds, lua)
+        # The ceiling of the HTTP stack itself: an authenticated request with no page to read.
+        with open(os.path.join(work, "discovery-path"), "w") as f:
+            f.write("/taxii2/\n")
+        ceiling_rps, _, _ = wrk(port, os.path.join(work, "discovery-path"), "Bearer " + TOKEN, args.seconds, lua)
 
         # Page latency at the start and at 90% depth, limit=1000.
         deep_token, t = None, None
@@ -175,6 +179,7 @@ http { access_log off; default_type application/taxii+json; sendfile on; keepali
         print("  nginx (same bytes, static files): %.0f pages/s (%d non-2xx)" % (nginx_rps, nginx_err))
         print("  accord serve:                     %.0f pages/s (%d non-2xx)" % (accord_rps, accord_err))
         print("  ratio accord/nginx: %.2f (goal: at least 0.33)" % (accord_rps / nginx_rps))
+        print("  accord discovery (authenticated, no page): %.0f requests/s (the HTTP stack's own ceiling)" % ceiling_rps)
         print("page of 1,000: first p50 %.1f ms p99 %.1f ms; at 90%% depth p50 %.1f ms p99 %.1f ms; ratio p50 %.2f p99 %.2f"
               % (first[0], first[1], deep[0], deep[1], deep[0] / first[0], deep[1] / first[1]))
         print("POST envelopes of 1,000 objects, sequential: %.0f objects/s acknowledged complete" % post_rate)

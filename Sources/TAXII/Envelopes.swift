@@ -18,6 +18,7 @@ public enum Envelopes {
     public static func objects(_ page: ObjectPage) -> [UInt8] {
         guard !page.objects.isEmpty else { return Array("{}".utf8) }
         var out = header(page)
+        out.reserveCapacity(out.count + 16 + page.objects.reduce(0) { $0 + $1.raw.count + 1 })
         out += Array(#","objects":["#.utf8)
         for (i, o) in page.objects.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }

@@ -15,6 +15,8 @@ public enum MediaTypes {
     /// and `application/*` accept anything. Parameters and case are compared the way the
     /// standard writes them, ignoring white space.
     public static func negotiate(accept: String?) throws(TAXIIError) -> String {
+        // The exact TAXII type is what clients send on nearly every request.
+        if accept == taxii { return taxii }
         guard let accept, !accept.trimmingSpaces.isEmpty else { return taxii }
         for range in accept.split(separator: ",") {
             let (type, parameters) = parse(String(range))

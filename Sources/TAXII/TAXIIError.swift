@@ -34,6 +34,10 @@ public struct TAXIIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(status) \(title)" + (detail.map { ": \($0)" } ?? "") }
 
+    /// Missing or invalid credentials (the response adds `WWW-Authenticate`).
+    static let unauthorized = TAXIIError(status: 401, title: "Unauthorized",
+                                         description: "send a token: HTTP Basic (token as password), 'Authorization: Bearer <token>' or 'Authorization: Token <token>'")
+
     static func badRequest(_ description: String) -> TAXIIError {
         TAXIIError(status: 400, title: "Bad request", description: description)
     }

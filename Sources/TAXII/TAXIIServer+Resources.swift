@@ -69,57 +69,89 @@ extension TAXIIServer {
         guard let query = request.uri.query, !query.isEmpty else { return [] }
         return query.split(separator: "&").map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(kv[0]).removingPercentEncoding ?? String(kv[0])
-            let value = kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
-            return (name, value)
+            return (Self.percentDecoded(kv[0]), kv.count > 1 ? Self.percentDecoded(kv[1]) : "")
         }
     }
 
-    func objects(_ request: Request, collectionKey: String, objectID: String?, _ principal: Principal) async throws -> Response {
-        let c = try await collection(collectionKey)
-        var query = try ObjectFilters.pageQuery(from: queryItems(request), collectionID: c.id)
+    /// `%XX` escapes decoded; text with a malformed escape or invalid UTF-8 is kept as sent
+    /// (the filters then reject it by name).
+    static func percentDecoded(_ text: Substring) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%") {
+                guard i + 2 < bytes.count, let high = hex(bytes[i + 1]), let low = hex(bytes[i + 2]) else { return String(text) }
+                out.append(high << 4 | low)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(validating: out, as: UTF8.self) ?? String(text)
+    }
+
+    func objects(_ request: Request, collectionKey: String, objectID: String?, _ caller: Caller) async throws -> Response {
+        var query = try await pageQuery(request, collectionKey: collectionKey, caller: caller)
         if let objectID {
-            guard IdentifierRules.parse(objectID) != nil else { throw TAXIIError(status: 404, title: "Not found", description: "'\(objectID)' is not a STIX identifier") }
+            guard IdentifierRules.parse(objectID) != nil else {
+                _ = try await principal(of: caller)
+                throw TAXIIError(status: 404, title: "Not found", description: "'\(objectID)' is not a STIX identifier")
+            }
             query.ids = [objectID]
         }
-        let page = try await store.page(query)
+        let page = try await page(query, for: caller).page
         if objectID != nil && page.objects.isEmpty && query.cursor == nil {
             throw TAXIIError(status: 404, title: "Not found", description: "no object '\(objectID!)' in this collection")
         }
-        return TAXIIResponse.json(Envelopes.objects(page), page: page)
+        return TAXIIResponse.objects(page)
     }
 
-    func versions(_ request: Request, collectionKey: String, objectID: String, _ principal: Principal) async throws -> Response {
-        let c = try await collection(collectionKey)
-        var query = try ObjectFilters.pageQuery(from: queryItems(request), collectionID: c.id)
+    func versions(_ request: Request, collectionKey: String, objectID: String, _ caller: Caller) async throws -> Response {
+        var query = try await pageQuery(request, collectionKey: collectionKey, caller: caller)
         query.ids = [objectID]
         query.versions = .all
         query.withContent = false
-        let page = try await store.page(query)
+        let page = try await page(query, for: caller).page
         if page.objects.isEmpty && query.cursor == nil {
             throw TAXIIError(status: 404, title: "Not found", description: "no object '\(objectID)' in this collection")
         }
         return TAXIIResponse.json(Envelopes.versions(page), page: page)
     }
 
-    func manifest(_ request: Request, collectionKey: String, _ principal: Principal) async throws -> Response {
-        let c = try await collection(collectionKey)
-        var query = try ObjectFilters.pageQuery(from: queryItems(request), collectionID: c.id)
+    func manifest(_ request: Request, collectionKey: String, _ caller: Caller) async throws -> Response {
+        var query = try await pageQuery(request, collectionKey: collectionKey, caller: caller)
         query.withContent = false
-        let page = try await store.page(query)
+        let page = try await page(query, for: caller).page
         return TAXIIResponse.json(Envelopes.manifest(page), page: page)
     }
 
-    func deleteObject(_ request: Request, collectionKey: String, objectID: String, _ principal: Principal) async throws -> Response {
+    func deleteObject(_ request: Request, collectionKey: String, objectID: String, _ caller: Caller) async throws -> Response {
+        let principal = try await principal(of: caller)
         let c = try await collection(collectionKey)
         guard principal.role.canWrite else { throw TAXIIError(status: 403, title: "Forbidden", description: "this token may not change the collection") }
-        let query = try ObjectFilters.pageQuery(from: queryItems(request), collectionID: c.id)
-        let removed = try await store.delete(id: objectID, from: c.id, versions: query.versions == .last && !queryItems(request).contains { $0.name == "match[version]" } ? .all : query.versions)
+        let items = queryItems(request)
+        let query = try ObjectFilters.pageQuery(from: items, collectionID: c.id)
+        // Without match[version], DELETE removes every version (TAXII 2.1 5.7).
+        let versions = items.contains { $0.name == "match[version]" } ? query.versions : .all
+        let removed = try await store.delete(id: objectID, from: c.id, versions: versions)
         if removed == 0 { throw TAXIIError(status: 404, title: "Not found", description: "no object '\(objectID)' in this collection") }
         return Response(status: .ok, headers: [.contentType: MediaTypes.taxii])
     }
 
-    func addObjects(_ request: Request, collectionKey: String, _ principal: Principal) async throws -> Response {
+    func addObjects(_ request: Request, collectionKey: String, _ caller: Caller) async throws -> Response {
+        let principal = try await principal(of: caller)
         let received = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
         try MediaTypes.checkContentType(request.headers[.contentType])
         let c = try await collection(collectionKey)

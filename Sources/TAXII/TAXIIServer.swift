@@ -65,7 +65,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Send
         if let tls = configuration.tls {
             var settings = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { .certificate($0) },
-                privateKey: .file(tls.keyFile))
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)))
             settings.minimumTLSVersion = .tlsv12
             server = try .tls(.http1(), tlsConfiguration: settings)
         }
@@ -82,79 +82,118 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Send
             // Request counts and durations per route (swift-metrics, exported by the registry).
             router.add(middleware: MetricsMiddleware())
             router.get("metrics") { request, _ in
-                await respond(request, negotiate: false) { _ in
-                    Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                await respond(request, negotiate: false) { caller in
+                    _ = try await principal(of: caller)
+                    return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                              body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
                 }
             }
         }
         let api = "api"
-        router.get("taxii2") { request, _ in await respond(request) { _ in try discovery() } }
-        router.get(RouterPath(api)) { request, _ in await respond(request) { _ in try apiRootResource() } }
-        router.get("\(api)/status/:status") { request, context in
-            await respond(request) { _ in try await statusResource(context.parameters.get("status") ?? "") }
+        router.get("taxii2") { request, _ in
+            await respond(request) { caller in
+                _ = try await principal(of: caller)
+                return try discovery()
+            }
         }
-        router.get("\(api)/collections") { request, _ in await respond(request) { principal in try await collections(principal) } }
+        router.get(RouterPath(api)) { request, _ in
+            await respond(request) { caller in
+                _ = try await principal(of: caller)
+                return try apiRootResource()
+            }
+        }
+        router.get("\(api)/status/:status") { request, context in
+            await respond(request) { caller in
+                _ = try await principal(of: caller)
+                return try await statusResource(context.parameters.get("status") ?? "")
+            }
+        }
+        router.get("\(api)/collections") { request, _ in await respond(request) { caller in try await collections(principal(of: caller)) } }
         router.get("\(api)/collections/:collection") { request, context in
-            await respond(request) { principal in try await collectionResource(context.parameters.get("collection") ?? "", principal) }
+            await respond(request) { caller in try await collectionResource(context.parameters.get("collection") ?? "", principal(of: caller)) }
         }
         router.get("\(api)/collections/:collection/objects") { request, context in
-            await respond(request) { principal in
-                try await objects(request, collectionKey: context.parameters.get("collection") ?? "", objectID: nil, principal)
+            await respond(request) { caller in
+                try await objects(request, collectionKey: context.parameters.get("collection") ?? "", objectID: nil, caller)
             }
         }
         router.post("\(api)/collections/:collection/objects") { request, context in
-            await respond(request) { principal in
-                try await addObjects(request, collectionKey: context.parameters.get("collection") ?? "", principal)
+            await respond(request) { caller in
+                try await addObjects(request, collectionKey: context.parameters.get("collection") ?? "", caller)
             }
         }
         router.get("\(api)/collections/:collection/objects/:object") { request, context in
-            await respond(request) { principal in
+            await respond(request) { caller in
                 try await objects(request, collectionKey: context.parameters.get("collection") ?? "",
-                                  objectID: context.parameters.get("object") ?? "", principal)
+                                  objectID: context.parameters.get("object") ?? "", caller)
             }
         }
         router.delete("\(api)/collections/:collection/objects/:object") { request, context in
-            await respond(request) { principal in
+            await respond(request) { caller in
                 try await deleteObject(request, collectionKey: context.parameters.get("collection") ?? "",
-                                       objectID: context.parameters.get("object") ?? "", principal)
+                                       objectID: context.parameters.get("object") ?? "", caller)
             }
         }
         router.get("\(api)/collections/:collection/objects/:object/versions") { request, context in
-            await respond(request) { principal in
+            await respond(request) { caller in
                 try await versions(request, collectionKey: context.parameters.get("collection") ?? "",
-                                   objectID: context.parameters.get("object") ?? "", principal)
+                                   objectID: context.parameters.get("object") ?? "", caller)
             }
         }
         router.get("\(api)/collections/:collection/manifest") { request, context in
-            await respond(request) { principal in
-                try await manifest(request, collectionKey: context.parameters.get("collection") ?? "", principal)
+            await respond(request) { caller in
+                try await manifest(request, collectionKey: context.parameters.get("collection") ?? "", caller)
             }
         }
         return router
     }
 
-    /// Authenticates, negotiates the media type and turns every failure into a TAXII error body;
-    /// nothing a client sends produces a 500 without a TAXII error message.
-    func respond(_ request: Request, negotiate: Bool = true, _ handler: (Principal) async throws -> Response) async -> Response {
+    /// Negotiates the media type, hands the caller's credentials to `handler` and turns every
+    /// failure into a TAXII error body; nothing a client sends produces a 500 without a TAXII
+    /// error message. Handlers authenticate with `principal(of:)`, or in the same database read
+    /// as their page with `page(_:for:)`.
+    func respond(_ request: Request, negotiate: Bool = true, _ handler: (Caller) async throws -> Response) async -> Response {
         do {
             if negotiate { _ = try MediaTypes.negotiate(accept: request.headers[.accept]) }
-            guard let secret = Credentials.secret(fromAuthorization: request.headers[.authorization]),
-                  let principal = try await store.principal(forSecret: secret) else {
-                var response = TAXIIResponse.error(TAXIIError(status: 401, title: "Unauthorized",
-                                                              description: "send a token: HTTP Basic (token as password), 'Authorization: Bearer <token>' or 'Authorization: Token <token>'"))
-                response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"#
-                return response
-            }
-            return try await handler(principal)
+            guard let secret = Credentials.secret(fromAuthorization: request.headers[.authorization]) else { throw TAXIIError.unauthorized }
+            return try await handler(Caller(secret: secret))
         } catch let error as TAXIIError {
-            return TAXIIResponse.error(error)
+            var response = TAXIIResponse.error(error)
+            if error.status == 401 { response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"# }
+            return response
         } catch let error as StoreError {
             return TAXIIResponse.error(TAXIIError(status: 404, title: "Not found", description: error.description))
         } catch {
             return TAXIIResponse.error(TAXIIError(status: 500, title: "Internal error", description: "the server could not complete the request"))
         }
     }
+
+    /// The principal the caller's token names; 401 when it names none.
+    func principal(of caller: Caller) async throws -> Principal {
+        guard let principal = try await store.principal(forSecret: caller.secret) else { throw TAXIIError.unauthorized }
+        return principal
+    }
+
+    /// Authenticates the caller and reads a page in one database read; 401 for a bad token.
+    func page(_ query: PageQuery, for caller: Caller) async throws -> (principal: Principal, page: ObjectPage) {
+        guard let answer = try await store.page(query, authenticating: caller.secret) else { throw TAXIIError.unauthorized }
+        return answer
+    }
+
+    /// Parses a request's filters; a caller with a bad token hears 401 before any 400.
+    func pageQuery(_ request: Request, collectionKey: String, caller: Caller) async throws -> PageQuery {
+        do {
+            return try ObjectFilters.pageQuery(from: queryItems(request), collectionID: collectionKey)
+        } catch {
+            _ = try await principal(of: caller)
+            throw error
+        }
+    }
+}
+
+/// Who sent a request: the secret of its credentials, not yet checked.
+struct Caller: Sendable {
+    let secret: String
 }
 
 /// Building TAXII responses.
@@ -171,6 +210,9 @@ enum TAXIIResponse {
         }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
+
+    /// An objects envelope with its date headers.
+    static func objects(_ page: ObjectPage) -> Response { json(Envelopes.objects(page), page: page) }
 
     static func error(_ e: TAXIIError) -> Response { json(e.body, status: e.status) }
 }

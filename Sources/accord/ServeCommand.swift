@@ -72,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         Terminal.say("  API root:   \(scheme)://\(host):\(port)/api/")
         Terminal.say("  metrics:    \(scheme)://\(host):\(port)/metrics (Prometheus text; any token)")
         Terminal.say("  collections: \(try await db.collections().map { "\($0.alias) (\($0.id))" }.joined(separator: ", "))")
-        try await application.runService()
+        try await EventLoopExecutor.shared.run { try await application.runService() }
     }
 
     /// The first start makes an admin token and shows it once; ACCORD_ADMIN_TOKEN names one.

@@ -78,6 +78,34 @@ struct PagingTests {
         #expect(try await t.store.integrityCheck() == ["ok"])
     }
 
+    @Test("last and first stay right when versions arrive out of order, are deleted, or change spec_version")
+    func versionFlags() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let u = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d", other = "2b7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
+        let v2020 = indicator(u), v2021 = indicator(u, modified: "2021-01-01T00:00:00.000Z")
+        let v2022 = indicator(u, modified: "2022-01-01T00:00:00.000Z")
+        let v2023 = indicator(u, modified: "2023-01-01T00:00:00.000Z").replacingOccurrences(of: #""spec_version":"2.1""#, with: #""spec_version":"2.0""#)
+        func page(_ versions: VersionFilter, specs: [String]? = nil) async throws -> [String] {
+            try await t.store.page(PageQuery(collectionID: c.id, versions: versions, specVersions: specs)).objects.map { String(decoding: $0.raw, as: UTF8.self) }
+        }
+        _ = try await t.ingest(bundle([v2021]), into: c.id)
+        _ = try await t.ingest(bundle([v2020]), into: c.id)                 // an older version, later
+        _ = try await t.ingest(bundle([indicator(other), v2022]), into: c.id)
+        #expect(try await page(.last) == [indicator(other), v2022])
+        #expect(try await page(.first) == [v2020, indicator(other)])
+        #expect(try await t.store.delete(id: "indicator--\(u)", from: c.id, versions: .last) == 1)
+        #expect(try await page(.last) == [v2021, indicator(other)])
+        #expect(try await t.store.delete(id: "indicator--\(u)", from: c.id, versions: .first) == 1)
+        #expect(try await page(.first) == [v2021, indicator(other)])
+        // A newer version in STIX 2.0: by default the latest 2.1 version still answers;
+        // asking for 2.0 gives the 2.0 one.
+        _ = try await t.ingest(bundle([v2023]), into: c.id)
+        #expect(try await page(.last) == [v2021, indicator(other)])
+        #expect(try await page(.last, specs: ["2.0"]) == [v2023])
+        #expect(try await page(.all, specs: ["2.0", "2.1"]).count == 3)
+    }
+
     @Test("cursor tokens round-trip and anything else is refused")
     func tokens() {
         let c = PageCursor(dateAdded: 1_700_000_000_123_456, sequence: 42)

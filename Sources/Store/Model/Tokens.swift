@@ -36,6 +36,9 @@ public protocol TokenStore: Sendable {
     func createToken(name: String, role: Role, organisation: String?, secret: String?) async throws -> (id: String, secret: String)
     /// The principal a secret authenticates, if it is a live token.
     func principal(forSecret secret: String) async throws -> Principal?
+    /// Authenticates `secret` and reads one page in the same database read, so a TAXII read
+    /// costs one round trip; nil when the secret is not a live token.
+    func page(_ query: PageQuery, authenticating secret: String) async throws -> (principal: Principal, page: ObjectPage)?
     /// How many tokens exist (revoked ones included).
     func tokenCount() async throws -> Int
 }

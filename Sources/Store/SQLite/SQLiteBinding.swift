@@ -3,16 +3,27 @@ import GRDBSQLite
 
 /// Binds values straight into a prepared statement, skipping GRDB's boxed argument arrays:
 /// ingest binds a dozen values per object, and the boxing cost as much as SQLite's own work.
-struct SQLiteBinding {
+///
+/// A binding resets its statement when it goes away: a statement left stepped keeps its read
+/// transaction open, which would pin the connection to an old snapshot and stop checkpoints.
+final class SQLiteBinding {
     /// SQLite copies the bound bytes before returning (SQLITE_TRANSIENT).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     let handle: SQLiteStatement
+    /// Keeps the statement (and so its handle) alive: uncached statements are finalized when
+    /// their last reference goes.
+    private let statement: Statement
 
     init(_ statement: Statement) {
+        self.statement = statement
         handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+    }
+
+    deinit {
+        sqlite3_reset(handle)
     }
 
     func bind(_ index: Int32, _ value: Int64?) {
@@ -26,6 +37,40 @@ struct SQLiteBinding {
 
     func bind(_ index: Int32, _ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+    }
+
+    /// Binds a value of either kind.
+    func bind(_ index: Int32, _ value: SQLiteValue) {
+        switch value {
+        case .integer(let n): bind(index, n)
+        case .text(let t): bind(index, t)
+        }
+    }
+
+    /// Steps to the next row of a query; false when there are no more.
+    func nextRow(_ db: Database) throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage)
+        }
+        return false
+    }
+
+    /// The integer in `column` of the current row.
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    /// The text in `column` of the current row; nil when NULL.
+    func text(_ column: Int32) -> String? {
+        guard let p = sqlite3_column_text(handle, column) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+    }
+
+    /// The bytes in `column` of the current row, copied once.
+    func bytes(_ column: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(handle, column))
+        guard n > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 
     /// Runs a query expected to return one integer (such as `SELECT EXISTS(...)`).
@@ -59,4 +104,10 @@ struct SQLiteBinding {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage)
         }
     }
+}
+
+/// A value bound into a statement.
+enum SQLiteValue {
+    case integer(Int64)
+    case text(String)
 }

@@ -23,6 +23,7 @@ struct SQLiteObjectWriter {
     private let versionRules: Statement
     private let storedCopy: Statement
     private let removeObject: Statement
+    private let refreshFlags: Statement
 
     init(db: Database, collection: Int64, dateAdded: Int64, owner: String?, firstSequenceOfIngest: Int64) throws {
         self.db = db
@@ -38,12 +39,14 @@ struct SQLiteObjectWriter {
             """)
         insertRef = try db.cachedStatement(sql: "INSERT OR IGNORE INTO object_refs(seq, target, property) VALUES (?, ?, ?)")
         insertObservable = try db.cachedStatement(sql: "INSERT OR IGNORE INTO observables(seq, kind, value) VALUES (?, ?, ?)")
-        // Other versions of the object that a new version may not contradict: all versions share
-        // `created`, and nothing may follow a revocation.
+        // The other versions of the object, in one range scan: whether the new version
+        // contradicts one (all versions share `created`, nothing may follow a revocation), and
+        // how many there are (when some, every version's flags change).
         versionRules = try db.cachedStatement(sql: """
-            SELECT EXISTS(SELECT 1 FROM objects WHERE collection = ?1 AND stix_id = ?2 AND version_us <> ?3
-                          AND (created_us IS NOT ?4 OR (revoked = 1 AND version_us < ?3)))
+            SELECT coalesce(max(created_us IS NOT ?4 OR (revoked = 1 AND version_us < ?3)), 0) | (count(*) << 1)
+            FROM objects WHERE collection = ?1 AND stix_id = ?2 AND version_us <> ?3
             """)
+        refreshFlags = try db.cachedStatement(sql: VersionFlags.refresh)
         removeObject = try db.cachedStatement(sql: "DELETE FROM objects WHERE seq = ?")
         storedCopy = try db.cachedStatement(sql: "SELECT seq, raw FROM objects WHERE collection = ? AND stix_id = ? AND version_us = ?")
     }
@@ -74,11 +77,18 @@ struct SQLiteObjectWriter {
             rules.bind(2, o.id)
             rules.bind(3, version)
             rules.bind(4, o.created)
-            if try rules.integer(db) != 0 {
+            let others = try rules.integer(db)
+            if others & 1 != 0 {
                 let remove = SQLiteBinding(removeObject)
                 remove.bind(1, seq)
                 try remove.step(db)
                 return .conflict(try versionConflictReason(o))
+            }
+            if others > 1 {
+                let refresh = SQLiteBinding(refreshFlags)
+                refresh.bind(1, collection)
+                refresh.bind(2, o.id)
+                try refresh.step(db)
             }
         }
         for ref in o.refs {

@@ -14,19 +14,29 @@ extension SQLiteStore: TokenStore, StatusStore {
     }
 
     public func principal(forSecret secret: String) async throws -> Principal? {
-        let hash = Data(TokenSecrets.hash(secret))
-        let now = Self.nowMicros()
-        return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT id, name, role, organisation FROM tokens
-                WHERE secret_sha256 = ? AND revoked_us IS NULL AND (expires_us IS NULL OR expires_us > ?)
-                """, arguments: [hash, now]), let role = Role(rawValue: row[2]) else { return nil }
-            return Principal(tokenID: row[0], name: row[1], role: role, organisation: row[3])
+        try read { db in try Self.principal(db, secret) }
+    }
+
+    public func page(_ query: PageQuery, authenticating secret: String) async throws -> (principal: Principal, page: ObjectPage)? {
+        try read { db in
+            guard let principal = try Self.principal(db, secret) else { return nil }
+            return (principal, try Self.page(db, query))
         }
     }
 
+    static func principal(_ db: Database, _ secret: String) throws -> Principal? {
+        let lookup = SQLiteBinding(try db.cachedStatement(sql: """
+            SELECT id, name, role, organisation FROM tokens
+            WHERE secret_sha256 = ? AND revoked_us IS NULL AND (expires_us IS NULL OR expires_us > ?)
+            """))
+        lookup.bind(1, TokenSecrets.hash(secret))
+        lookup.bind(2, nowMicros())
+        guard try lookup.nextRow(db), let role = Role(rawValue: lookup.text(2) ?? "") else { return nil }
+        return Principal(tokenID: lookup.text(0) ?? "", name: lookup.text(1) ?? "", role: role, organisation: lookup.text(3))
+    }
+
     public func tokenCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tokens") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tokens") ?? 0 }
     }
 
     /// Stores a TAXII status resource body under its id.
@@ -50,7 +60,7 @@ extension SQLiteStore: TokenStore, StatusStore {
     }
 
     public func pendingIngests() async throws -> [(id: String, collectionID: String, received: Int64, body: [UInt8])] {
-        try await pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT id, collection, received_us, body FROM pending_ingests ORDER BY received_us").map {
                 (id: $0[0], collectionID: $0[1], received: $0[2], body: [UInt8]($0[3] as Data))
             }
@@ -66,7 +76,7 @@ extension SQLiteStore: TokenStore, StatusStore {
 
     /// A stored status resource body.
     public func status(id: String) async throws -> [UInt8]? {
-        try await pool.read { db in
+        try read { db in
             try Data.fetchOne(db, sql: "SELECT body FROM statuses WHERE id = ?", arguments: [id]).map { [UInt8]($0) }
         }
     }

@@ -38,14 +38,21 @@ public final class SQLiteStore: ObjectStore {
         try SQLiteSchema.migrator.migrate(pool)
     }
 
+    /// Runs a read on the calling thread, outside a transaction. Reads here are short: running
+    /// them in place saves the two thread hops of GRDB's asynchronous read, and skipping the
+    /// BEGIN/COMMIT pair a third of a small request's database time. Each statement sees
+    /// committed data; none of these reads needs one snapshot across its statements (pages
+    /// bound themselves by sequence numbers, which only grow).
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.unsafeRead(body) }
+
     public func collections() async throws -> [CollectionInfo] {
-        try await pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT id, alias, title, description FROM collections ORDER BY created_us, id").map(Self.collection)
         }
     }
 
     public func collection(_ key: String) async throws -> CollectionInfo? {
-        try await pool.read { db in
+        try read { db in
             try Row.fetchOne(db, sql: "SELECT id, alias, title, description FROM collections WHERE id = ? OR alias = ?", arguments: [key, key]).map(Self.collection)
         }
     }
@@ -127,7 +134,7 @@ public final class SQLiteStore: ObjectStore {
     }
 
     public func statistics() async throws -> StoreStatistics {
-        try await pool.read { db in
+        try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.alias, o.type, COUNT(DISTINCT o.stix_id), COUNT(*)
                 FROM objects o JOIN collections c ON c.num = o.collection
@@ -139,7 +146,7 @@ public final class SQLiteStore: ObjectStore {
 
     /// Runs SQLite's own consistency check; returns its findings ("ok" when sound).
     public func integrityCheck() async throws -> [String] {
-        try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
     static func collection(_ row: Row) -> CollectionInfo {
@@ -156,7 +163,7 @@ public final class SQLiteStore: ObjectStore {
 extension SQLiteStore {
     /// The index rows of an object's versions, for inspection and tests.
     public func indexRows(for id: String) async throws -> (refs: Set<String>, observables: Set<String>, tlp: Int?) {
-        try await pool.read { db in
+        try read { db in
             let refs = try String.fetchAll(db, sql: "SELECT r.target FROM object_refs r JOIN objects o ON o.seq = r.seq WHERE o.stix_id = ?", arguments: [id])
             let observables = try String.fetchAll(db, sql: "SELECT b.kind || '=' || b.value FROM observables b JOIN objects o ON o.seq = b.seq WHERE o.stix_id = ?", arguments: [id])
             let tlp = try Int.fetchOne(db, sql: "SELECT tlp FROM objects WHERE stix_id = ? LIMIT 1", arguments: [id])
@@ -168,7 +175,7 @@ extension SQLiteStore {
 extension SQLiteStore {
     /// How many reference and observable index rows the store holds, for inspection and tests.
     public func indexRowCounts() async throws -> (refs: Int, observables: Int) {
-        try await pool.read { db in
+        try read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM object_refs") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM observables") ?? 0)
         }
