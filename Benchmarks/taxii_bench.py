@@ -7,7 +7,7 @@
 - Latency of a page of 1,000 at the start and at 90% depth (p50/p99).
 - Peak resident memory of the server after all of it.
 
-Usage (from scripts/bench-taxii): taxii_bench.py --accord PATH [--objects N] [--seconds S]
+Usage (from scripts/bench-taxii): taxii_bench.py --accord PATH [--objects N] [--seconds S] [--rounds R]
 """
 import argparse
 import http.client
@@ -76,6 +76,7 @@ def main():
     p.add_argument("--accord", required=True)
     p.add_argument("--objects", type=int, default=100000)
     p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=3, help="alternating nginx/accord wrk rounds (medians are compared)")
     args = p.parse_args()
     work = tempfile.mkdtemp(prefix="accord-taxii-bench-")
     os.chmod(work, 0o755)  # nginx workers run as another user
@@ -129,8 +130,17 @@ http { access_log off; default_type application/taxii+json; sendfile on; keepali
         nginx = subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(nport)
 
-        nginx_rps, nginx_err, _ = wrk(nport, os.path.join(work, "nginx-paths"), "", args.seconds, lua)
-        accord_rps, accord_err, _ = wrk(port, os.path.join(work, "accord-paths"), "Bearer " + TOKEN, args.seconds, lua)
+        # This VM's speed drifts by tens of percent over minutes: alternate the two servers over
+        # several rounds and compare medians, so both see the same conditions.
+        nginx_runs, accord_runs, nginx_err, accord_err = [], [], 0, 0
+        for _ in range(args.rounds):
+            rps, err, _ = wrk(nport, os.path.join(work, "nginx-paths"), "", args.seconds, lua)
+            nginx_runs.append(rps)
+            nginx_err += err
+            rps, err, _ = wrk(port, os.path.join(work, "accord-paths"), "Bearer " + TOKEN, args.seconds, lua)
+            accord_runs.append(rps)
+            accord_err += err
+        nginx_rps, accord_rps = statistics.median(nginx_runs), statistics.median(accord_runs)
         # The ceiling of the HTTP stack itself: an authenticated request with no page to read.
         with open(os.path.join(work, "discovery-path"), "w") as f:
             f.write("/taxii2/\n")
@@ -175,9 +185,11 @@ http { access_log off; default_type application/taxii+json; sendfile on; keepali
             hwm = int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
 
         print("objects in the collection: %d (%d pages of 100)" % (args.objects, len(accord_paths)))
-        print("GET limit=100, wrk 2 threads 2 connections %ds, rotating over every page:" % args.seconds)
-        print("  nginx (same bytes, static files): %.0f pages/s (%d non-2xx)" % (nginx_rps, nginx_err))
-        print("  accord serve:                     %.0f pages/s (%d non-2xx)" % (accord_rps, accord_err))
+        print("GET limit=100, wrk 2 threads 2 connections, %d alternating rounds of %ds, rotating over every page:" % (args.rounds, args.seconds))
+        print("  nginx (same bytes, static files): median %.0f pages/s (rounds: %s; %d non-2xx)"
+              % (nginx_rps, ", ".join("%.0f" % r for r in nginx_runs), nginx_err))
+        print("  accord serve:                     median %.0f pages/s (rounds: %s; %d non-2xx)"
+              % (accord_rps, ", ".join("%.0f" % r for r in accord_runs), accord_err))
         print("  ratio accord/nginx: %.2f (goal: at least 0.33)" % (accord_rps / nginx_rps))
         print("  accord discovery (authenticated, no page): %.0f requests/s (the HTTP stack's own ceiling)" % ceiling_rps)
         print("page of 1,000: first p50 %.1f ms p99 %.1f ms; at 90%% depth p50 %.1f ms p99 %.1f ms; ratio p50 %.2f p99 %.2f"

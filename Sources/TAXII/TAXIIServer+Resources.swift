@@ -27,29 +27,54 @@ extension TAXIIServer {
     }
 
     func collections(_ principal: Principal) async throws -> Response {
-        let all = try await store.collections()
-        guard !all.isEmpty else { return TAXIIResponse.json(Array("{}".utf8)) }
+        let access = try await collectionAccess(principal)
+        let visible = try await store.collections().compactMap { c in access.reach(c).map { _ in c } }
+        guard !visible.isEmpty else { return TAXIIResponse.json(Array("{}".utf8)) }
         var out = Array(#"{"collections":["#.utf8)
-        for (i, c) in all.enumerated() {
+        for (i, c) in visible.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out += collectionJSON(c, principal)
+            out += collectionJSON(c, canWrite: access.canWrite(c))
         }
         out += Array("]}".utf8)
         return TAXIIResponse.json(out)
     }
 
     func collectionResource(_ key: String, _ principal: Principal) async throws -> Response {
-        TAXIIResponse.json(collectionJSON(try await collection(key), principal))
+        let (c, access) = try await visibleCollection(key, principal)
+        return TAXIIResponse.json(collectionJSON(c, canWrite: access.canWrite(c)))
     }
 
-    func collection(_ key: String) async throws -> CollectionInfo {
-        guard let c = try await store.collection(key) else {
+    /// What a principal may do with collections: its organisation's communities, resolved once.
+    struct CollectionAccess {
+        let principal: Principal
+        let communities: Set<String>
+
+        func reach(_ c: CollectionInfo) -> AccessPolicy.Reach? {
+            AccessPolicy.reach(principal.viewer, visibility: c.visibility) { communities.contains($0) }
+        }
+
+        func canWrite(_ c: CollectionInfo) -> Bool {
+            guard let org = principal.organisation else { return false }
+            return AccessPolicy.canWrite(role: principal.role, organisation: org, visibility: c.visibility) { communities.contains($0) }
+        }
+    }
+
+    func collectionAccess(_ principal: Principal) async throws -> CollectionAccess {
+        var communities: Set<String> = []
+        if let org = principal.organisation { communities = try await store.memberships(of: org) }
+        return CollectionAccess(principal: principal, communities: communities)
+    }
+
+    /// A collection the principal may see; a hidden one is as absent as an unknown one.
+    func visibleCollection(_ key: String, _ principal: Principal) async throws -> (CollectionInfo, CollectionAccess) {
+        let access = try await collectionAccess(principal)
+        guard let c = try await store.collection(key), access.reach(c) != nil else {
             throw TAXIIError(status: 404, title: "Not found", description: "no collection '\(key)'")
         }
-        return c
+        return (c, access)
     }
 
-    func collectionJSON(_ c: CollectionInfo, _ principal: Principal) -> [UInt8] {
+    func collectionJSON(_ c: CollectionInfo, canWrite: Bool) -> [UInt8] {
         var out = Array(#"{"id":"#.utf8)
         CanonicalJSON.writeString(c.id, to: &out)
         out += Array(#","title":"#.utf8)
@@ -60,7 +85,7 @@ extension TAXIIServer {
         }
         out += Array(#","alias":"#.utf8)
         CanonicalJSON.writeString(c.alias, to: &out)
-        out += Array(#","can_read":true,"can_write":\#(principal.role.canWrite),"media_types":["application/stix+json;version=2.1"]}"#.utf8)
+        out += Array(#","can_read":true,"can_write":\#(canWrite),"media_types":["application/stix+json;version=2.1"]}"#.utf8)
         return out
     }
 
@@ -139,13 +164,14 @@ extension TAXIIServer {
 
     func deleteObject(_ request: Request, collectionKey: String, objectID: String, _ caller: Caller) async throws -> Response {
         let principal = try await principal(of: caller)
-        let c = try await collection(collectionKey)
-        guard principal.role.canWrite else { throw TAXIIError(status: 403, title: "Forbidden", description: "this token may not change the collection") }
+        let (c, access) = try await visibleCollection(collectionKey, principal)
+        guard access.canWrite(c) else { throw TAXIIError(status: 403, title: "Forbidden", description: "this token may not change the collection") }
         let items = queryItems(request)
         let query = try ObjectFilters.pageQuery(from: items, collectionID: c.id)
         // Without match[version], DELETE removes every version (TAXII 2.1 5.7).
         let versions = items.contains { $0.name == "match[version]" } ? query.versions : .all
-        let removed = try await store.delete(id: objectID, from: c.id, versions: versions)
+        // Only the owner organisation's versions go; others' stay, and look absent.
+        let removed = try await store.delete(id: objectID, from: c.id, versions: versions, by: principal.viewer)
         if removed == 0 { throw TAXIIError(status: 404, title: "Not found", description: "no object '\(objectID)' in this collection") }
         return Response(status: .ok, headers: [.contentType: MediaTypes.taxii])
     }
@@ -154,8 +180,8 @@ extension TAXIIServer {
         let principal = try await principal(of: caller)
         let received = Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
         try MediaTypes.checkContentType(request.headers[.contentType])
-        let c = try await collection(collectionKey)
-        guard principal.role.canWrite else { throw TAXIIError(status: 403, title: "Forbidden", description: "this token may not write to the collection") }
+        let (c, access) = try await visibleCollection(collectionKey, principal)
+        guard access.canWrite(c) else { throw TAXIIError(status: 403, title: "Forbidden", description: "this token may not write to the collection") }
         let limit = configuration.maxContentLength
         let tooLarge = TAXIIError(status: 413, title: "Content too large", description: "the body exceeds max_content_length (\(limit) bytes)")
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }

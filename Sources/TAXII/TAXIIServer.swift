@@ -42,7 +42,7 @@ public struct TAXIIConfiguration: Sendable {
 /// let server = TAXIIServer(store: store, configuration: .init(port: 8080))
 /// try await server.application().runService()
 /// ```
-public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore>: Sendable {
+public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & DirectoryStore>: Sendable {
     let store: Backend
     let configuration: TAXIIConfiguration
     let metrics: PrometheusCollectorRegistry?

@@ -16,8 +16,11 @@ struct Accord: AsyncParsableCommand {
               accord import feed.json            store it (one transaction per bundle)
               accord stats                       see what the store holds
               accord export --type indicator     write a STIX bundle to standard output
+              accord org add NAME --country KR   add a member organisation
+              accord token create --org NAME --role reader   give it a token
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, ValidateCommand.self, StatsCommand.self]
+        subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, ValidateCommand.self, StatsCommand.self,
+                      OrgCommand.self, CommunityCommand.self, CollectionCommand.self, TokenCommand.self, ShareCommand.self]
     )
 }

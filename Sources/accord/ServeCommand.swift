@@ -82,13 +82,13 @@ struct ServeCommand: AsyncParsableCommand {
                 guard secret.utf8.count >= 32 else {
                     throw CommandFailure("ACCORD_ADMIN_TOKEN must be at least 32 characters (use a random value)")
                 }
-                _ = try await db.createToken(name: "admin (ACCORD_ADMIN_TOKEN)", role: .admin, organisation: nil, secret: secret)
+                _ = try await db.createToken(name: "admin (ACCORD_ADMIN_TOKEN)", role: .admin, organisation: try await db.operatorOrganisation().id, secret: secret)
             }
             Terminal.say("Admin token: the value of ACCORD_ADMIN_TOKEN")
             return
         }
         guard try await db.tokenCount() == 0 else { return }
-        let (_, secret) = try await db.createToken(name: "admin (first start)", role: .admin, organisation: nil, secret: nil)
+        let (_, secret) = try await db.createToken(name: "admin (first start)", role: .admin, organisation: try await db.operatorOrganisation().id, secret: nil)
         Terminal.say("Admin token (shown once; only its hash is stored): \(secret)")
     }
 }

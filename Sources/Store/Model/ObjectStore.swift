@@ -15,14 +15,15 @@ public protocol ObjectStore: Sendable {
     /// The collection whose id or alias is `key`, if any.
     func collection(_ key: String) async throws -> CollectionInfo?
     /// Creates a collection; the id is a new UUIDv4.
-    func createCollection(alias: String, title: String, description: String?) async throws -> CollectionInfo
+    func createCollection(alias: String, title: String, description: String?, visibility: CollectionVisibility,
+                          defaultLevel: TLP) async throws -> CollectionInfo
     /// Ingests a stream of prepared elements as one transaction.
     func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport
     /// One page of a collection with a keyset cursor: the same cost at any depth.
     func page(_ query: PageQuery) async throws -> ObjectPage
     /// Removes the matching versions of one object from a collection (with their index rows);
-    /// returns how many were removed.
-    func delete(id: String, from collectionID: String, versions: VersionFilter) async throws -> Int
+    /// returns how many were removed. An organisation removes only versions it owns.
+    func delete(id: String, from collectionID: String, versions: VersionFilter, by viewer: Viewer) async throws -> Int
     /// Counts per collection and type.
     func statistics() async throws -> StoreStatistics
 }
@@ -154,6 +155,10 @@ public struct CollectionInfo: Sendable, Equatable {
     public var title: String
     /// Longer description.
     public var description: String?
+    /// Who may see it.
+    public var visibility: CollectionVisibility = .public
+    /// The level of objects that carry no TLP marking.
+    public var defaultLevel: TLP = .green
 }
 
 /// Object counts of a store.
@@ -182,6 +187,18 @@ public struct StoreStatistics: Sendable {
     public var rows: [Row]
 }
 
+extension ObjectStore {
+    /// Removes versions as the local operator (any owner).
+    public func delete(id: String, from collectionID: String, versions: VersionFilter) async throws -> Int {
+        try await delete(id: id, from: collectionID, versions: versions, by: .system)
+    }
+
+    /// Creates a public collection whose unmarked objects count as TLP:GREEN.
+    public func createCollection(alias: String, title: String, description: String?) async throws -> CollectionInfo {
+        try await createCollection(alias: alias, title: title, description: description, visibility: .public, defaultLevel: .green)
+    }
+}
+
 /// Failures of the store that are the caller's to fix.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// No collection has that id or alias.
@@ -190,12 +207,18 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case duplicateAlias(String)
     /// The data directory cannot be used.
     case unusableDirectory(String)
+    /// No organisation, community or token has that id or name.
+    case unknown(kind: String, key: String)
+    /// The name is taken.
+    case duplicate(kind: String, name: String)
 
     public var description: String {
         switch self {
         case .unknownCollection(let key): return "no collection with id or alias '\(key)'"
         case .duplicateAlias(let alias): return "a collection with alias '\(alias)' already exists"
         case .unusableDirectory(let reason): return reason
+        case .unknown(let kind, let key): return "no \(kind) with id or name '\(key)'"
+        case .duplicate(let kind, let name): return "a \(kind) named '\(name)' already exists"
         }
     }
 }

@@ -61,6 +61,9 @@ public struct PageQuery: Sendable {
     public var specVersions: [String]?
     /// Whether to read the objects' JSON (a TAXII manifest needs only the metadata).
     public var withContent: Bool
+    /// Who reads: the access policy decides which versions the page holds (and whether the
+    /// collection is visible at all). `.system`, the default, is the local operator.
+    public var viewer: Viewer = .system
 
     /// Creates a query for the first page of `collectionID`.
     public init(collectionID: String, addedAfter: Int64? = nil, cursor: PageCursor? = nil, limit: Int = 100,

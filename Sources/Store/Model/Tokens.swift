@@ -20,6 +20,10 @@ public struct Principal: Sendable, Equatable {
     /// The organisation it belongs to (the access-control work fills this in).
     public var organisation: String?
 
+    /// How the access policy sees this principal: its organisation (a token without one reads
+    /// as anonymous).
+    public var viewer: Viewer { organisation.map(Viewer.organisation) ?? .anonymous }
+
     /// Creates a principal.
     public init(tokenID: String, name: String, role: Role, organisation: String?) {
         self.tokenID = tokenID
@@ -33,14 +37,42 @@ public struct Principal: Sendable, Equatable {
 public protocol TokenStore: Sendable {
     /// Creates a token; `secret` nil generates 256 random bits. Returns the id and the secret,
     /// which is shown once and never stored.
-    func createToken(name: String, role: Role, organisation: String?, secret: String?) async throws -> (id: String, secret: String)
+    func createToken(name: String, role: Role, organisation: String?, secret: String?, expires: Int64?) async throws -> (id: String, secret: String)
+    /// Revokes a token at once (by id); later requests with it get 401.
+    func revokeToken(_ id: String) async throws
+    /// Every token (never a secret), oldest first.
+    func tokens() async throws -> [TokenInfo]
     /// The principal a secret authenticates, if it is a live token.
     func principal(forSecret secret: String) async throws -> Principal?
     /// Authenticates `secret` and reads one page in the same database read, so a TAXII read
-    /// costs one round trip; nil when the secret is not a live token.
+    /// costs one round trip; the page is read as the principal (its viewer replaces the
+    /// query's). Nil when the secret is not a live token.
     func page(_ query: PageQuery, authenticating secret: String) async throws -> (principal: Principal, page: ObjectPage)?
     /// How many tokens exist (revoked ones included).
     func tokenCount() async throws -> Int
+}
+
+extension TokenStore {
+    /// Creates a token that does not expire.
+    public func createToken(name: String, role: Role, organisation: String?, secret: String?) async throws -> (id: String, secret: String) {
+        try await createToken(name: name, role: role, organisation: organisation, secret: secret, expires: nil)
+    }
+}
+
+/// What the hub knows of a token: everything but its secret.
+public struct TokenInfo: Sendable, Equatable {
+    /// Token id.
+    public var id: String
+    /// Name given at creation.
+    public var name: String
+    /// Role.
+    public var role: Role
+    /// Organisation id.
+    public var organisation: String?
+    /// Expiry (microseconds since the epoch), if any.
+    public var expires: Int64?
+    /// When it was revoked, if it was.
+    public var revoked: Int64?
 }
 
 /// Token secrets and their hashes.

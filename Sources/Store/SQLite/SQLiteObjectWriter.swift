@@ -42,8 +42,11 @@ struct SQLiteObjectWriter {
         // The other versions of the object, in one range scan: whether the new version
         // contradicts one (all versions share `created`, nothing may follow a revocation), and
         // how many there are (when some, every version's flags change).
+        // Also whether another organisation (or the hub itself) owns a version: nobody may add
+        // versions to a partner's object.
         versionRules = try db.cachedStatement(sql: """
-            SELECT coalesce(max(created_us IS NOT ?4 OR (revoked = 1 AND version_us < ?3)), 0) | (count(*) << 1)
+            SELECT coalesce(max(created_us IS NOT ?4 OR (revoked = 1 AND version_us < ?3)), 0)
+                   | (coalesce(max(owner_org IS NOT ?5), 0) << 1) | (count(*) << 2)
             FROM objects WHERE collection = ?1 AND stix_id = ?2 AND version_us <> ?3
             """)
         refreshFlags = try db.cachedStatement(sql: VersionFlags.refresh)
@@ -77,14 +80,18 @@ struct SQLiteObjectWriter {
             rules.bind(2, o.id)
             rules.bind(3, version)
             rules.bind(4, o.created)
+            rules.bind(5, owner)
             let others = try rules.integer(db)
-            if others & 1 != 0 {
+            if others & 3 != 0 {
                 let remove = SQLiteBinding(removeObject)
                 remove.bind(1, seq)
                 try remove.step(db)
+                if others & 2 != 0 {
+                    return .conflict("the object belongs to another organisation: only its owner may add versions (share a new object that refers to it instead)")
+                }
                 return .conflict(try versionConflictReason(o))
             }
-            if others > 1 {
+            if others >> 2 > 0 {
                 let refresh = SQLiteBinding(refreshFlags)
                 refresh.bind(1, collection)
                 refresh.bind(2, o.id)

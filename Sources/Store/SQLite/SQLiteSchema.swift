@@ -1,4 +1,5 @@
 import GRDB
+import STIX
 
 /// The versioned schema of the SQLite store.
 ///
@@ -108,6 +109,50 @@ enum SQLiteSchema {
                 UPDATE objects SET flags = \(VersionFlags.refreshExpression)
                 WHERE (collection, stix_id) IN (SELECT collection, stix_id FROM objects GROUP BY 1, 2 HAVING count(*) > 1);
                 """)
+        }
+        migrator.registerMigration("v5-access") { db in
+            try db.execute(sql: """
+                CREATE TABLE organisations (
+                    id TEXT PRIMARY KEY,            -- UUIDv4
+                    name TEXT NOT NULL UNIQUE,
+                    country TEXT NOT NULL,          -- ISO 3166-1 alpha-2 (ZZ: unknown)
+                    sector TEXT NOT NULL,
+                    identity_id TEXT NOT NULL,      -- the STIX identity that represents it
+                    created_us INTEGER NOT NULL
+                );
+                CREATE TABLE communities (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    created_us INTEGER NOT NULL
+                );
+                CREATE TABLE community_members (
+                    community TEXT NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+                    organisation TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    PRIMARY KEY (community, organisation)
+                ) WITHOUT ROWID;
+                -- Who sees a collection: 'public', 'community' (owner = community id) or
+                -- 'private' (owner = organisation id); unmarked objects count as default_tlp.
+                ALTER TABLE collections ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public';
+                ALTER TABLE collections ADD COLUMN owner TEXT;
+                ALTER TABLE collections ADD COLUMN default_tlp INTEGER NOT NULL DEFAULT 1;
+                -- TLP:RED recipients an owner organisation named for one of its objects.
+                CREATE TABLE red_grants (
+                    stix_id TEXT NOT NULL,
+                    owner_org TEXT NOT NULL,
+                    recipient TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    created_us INTEGER NOT NULL,
+                    PRIMARY KEY (stix_id, owner_org, recipient)
+                ) WITHOUT ROWID;
+                """)
+            // Every token now belongs to an organisation: tokens made before organisations
+            // existed (the bootstrap admin) go to the hub operator's.
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM tokens WHERE organisation IS NULL LIMIT 1") == true {
+                let id = STIXUUID.random().description
+                try db.execute(sql: """
+                    INSERT INTO organisations(id, name, country, sector, identity_id, created_us) VALUES (?, ?, 'ZZ', 'hub operator', ?, ?)
+                    """, arguments: [id, SQLiteStore.operatorName, "identity--" + STIXUUID.random().description, SQLiteStore.nowMicros()])
+                try db.execute(sql: "UPDATE tokens SET organisation = ? WHERE organisation IS NULL", arguments: [id])
+            }
         }
         return migrator
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import STIX
 
 extension SQLiteStore {
     public func page(_ query: PageQuery) async throws -> ObjectPage {
@@ -13,11 +14,47 @@ extension SQLiteStore {
         return try lookup.nextRow(db) ? lookup.int64(0) : nil
     }
 
+    /// A collection's number and what `viewer` may read in it; nil when it does not exist or
+    /// is hidden from the viewer (the two look the same).
+    static func collectionReach(_ db: Database, _ key: String, _ viewer: Viewer) throws -> (num: Int64, reach: AccessPolicy.Reach, defaultLevel: Int64)? {
+        let lookup = SQLiteBinding(try db.cachedStatement(sql: """
+            SELECT num, visibility, owner, default_tlp FROM collections WHERE id = ?1 OR alias = ?1 ORDER BY id = ?1 DESC LIMIT 1
+            """))
+        lookup.bind(1, key)
+        guard try lookup.nextRow(db) else { return nil }
+        let num = lookup.int64(0), defaultLevel = lookup.int64(3)
+        let visibility = Self.visibility(kind: lookup.text(1) ?? "", owner: lookup.text(2))
+        let reach = try AccessPolicy.reach(viewer, visibility: visibility) { community in
+            try isMember(db, community: community, organisation: viewer.organisation ?? "")
+        }
+        return reach.map { (num, $0, defaultLevel) }
+    }
+
+    static func isMember(_ db: Database, community: String, organisation: String) throws -> Bool {
+        let lookup = SQLiteBinding(try db.cachedStatement(sql: "SELECT 1 FROM community_members WHERE community = ? AND organisation = ?"))
+        lookup.bind(1, community)
+        lookup.bind(2, organisation)
+        return try lookup.nextRow(db)
+    }
+
+    /// The access policy as a condition on `objects o` (AccessPolicy.canRead, in SQL); nil
+    /// when everything is readable. Levels are literals (a few cached statement shapes), the
+    /// organisation a bound value.
+    static func policyCondition(_ reach: AccessPolicy.Reach, defaultLevel: Int64) -> (String, [SQLiteValue])? {
+        if reach.unrestricted || reach.maxLevel == .red { return nil }
+        let level = "coalesce(o.tlp, \(defaultLevel))"
+        guard let org = reach.organisation else { return ("\(level) <= \(reach.maxLevel.rawValue)", []) }
+        return ("""
+            (\(level) <= \(reach.maxLevel.rawValue) OR o.owner_org = ? OR (\(level) = \(TLP.red.rawValue) AND EXISTS (
+                SELECT 1 FROM red_grants g WHERE g.stix_id = o.stix_id AND g.owner_org = o.owner_org AND g.recipient = ?)))
+            """, [.text(org), .text(org)])
+    }
+
     /// One page, read with raw statements: the hot path of TAXII reads, where GRDB's row
     /// decoding cost more than SQLite's own work.
     static func page(_ db: Database, _ query: PageQuery) throws -> ObjectPage {
         let limit = max(1, query.limit)
-        guard let collection = try collectionNumber(db, query.collectionID) else {
+        guard let (collection, reach, defaultLevel) = try collectionReach(db, query.collectionID, query.viewer) else {
             throw StoreError.unknownCollection(query.collectionID)
         }
         // Both bounds become one lower bound on seq (see the schema): one index seek.
@@ -48,6 +85,10 @@ extension SQLiteStore {
             let list = list(versions) { .integer($0) }
             conditions.append(versions.isEmpty ? "0" : "(CASE WHEN o.version_us = 0 THEN coalesce(o.created_us, o.date_added_us) ELSE o.version_us END) IN \(list)")
         }
+        if let (condition, policyValues) = policyCondition(reach, defaultLevel: defaultLevel) {
+            conditions.append(condition)
+            values += policyValues
+        }
         if let specs = query.specVersions {
             conditions.append("o.spec_version IN \(list(specs) { .text($0) })")
         } else {
@@ -59,7 +100,7 @@ extension SQLiteStore {
             ORDER BY o.seq LIMIT \(limit + 1)
             """
         // Plain pages share a handful of statements; id and value lists would fill the cache.
-        let hasLists = values.count > 2
+        let hasLists = !query.ids.isEmpty || !query.types.isEmpty || query.specVersions != nil || { if case .exact = query.versions { true } else { false } }()
         let rows = SQLiteBinding(hasLists ? try db.makeStatement(sql: sql) : try db.cachedStatement(sql: sql))
         for (i, value) in values.enumerated() { rows.bind(Int32(i + 1), value) }
         var objects: [StoredObject] = []
@@ -77,19 +118,26 @@ extension SQLiteStore {
         return ObjectPage(objects: objects, more: more, next: next)
     }
 
-    public func delete(id: String, from collectionID: String, versions: VersionFilter) async throws -> Int {
+    public func delete(id: String, from collectionID: String, versions: VersionFilter, by viewer: Viewer) async throws -> Int {
         try await pool.write { db in
             guard let collection = try Self.collectionNumber(db, collectionID) else {
                 throw StoreError.unknownCollection(collectionID)
             }
             var condition = ""
             var arguments: StatementArguments = [collection, id.lowercased()]
+            switch viewer {
+            case .system: break
+            case .anonymous: return 0
+            case .organisation(let org):
+                condition = " AND owner_org = ?"
+                arguments += [org]
+            }
             switch versions {
             case .all: break
-            case .last: condition = " AND flags & \(VersionFlags.last)"
-            case .first: condition = " AND flags & \(VersionFlags.first)"
+            case .last: condition += " AND flags & \(VersionFlags.last)"
+            case .first: condition += " AND flags & \(VersionFlags.first)"
             case .exact(let list):
-                condition = list.isEmpty ? " AND 0" : " AND version_us IN (\(Self.placeholders(list.count)))"
+                condition += list.isEmpty ? " AND 0" : " AND version_us IN (\(Self.placeholders(list.count)))"
                 arguments += StatementArguments(list)
             }
             // Index rows go with their object (ON DELETE CASCADE; foreign keys are on outside ingest).

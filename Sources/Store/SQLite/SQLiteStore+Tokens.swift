@@ -3,14 +3,29 @@ import GRDB
 import STIX
 
 extension SQLiteStore: TokenStore, StatusStore {
-    public func createToken(name: String, role: Role, organisation: String?, secret: String?) async throws -> (id: String, secret: String) {
+    public func createToken(name: String, role: Role, organisation: String?, secret: String?, expires: Int64?) async throws -> (id: String, secret: String) {
         let secret = secret ?? TokenSecrets.generate()
         let id = STIXUUID.random().description
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO tokens(id, name, secret_sha256, role, organisation, created_us) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [id, name, Data(TokenSecrets.hash(secret)), role.rawValue, organisation, Self.nowMicros()])
+            try db.execute(sql: "INSERT INTO tokens(id, name, secret_sha256, role, organisation, created_us, expires_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, name, Data(TokenSecrets.hash(secret)), role.rawValue, organisation, Self.nowMicros(), expires])
         }
         return (id, secret)
+    }
+
+    public func revokeToken(_ id: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE tokens SET revoked_us = coalesce(revoked_us, ?) WHERE id = ?", arguments: [Self.nowMicros(), id])
+            if db.changesCount == 0 { throw StoreError.unknown(kind: "token", key: id) }
+        }
+    }
+
+    public func tokens() async throws -> [TokenInfo] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, organisation, expires_us, revoked_us FROM tokens ORDER BY created_us, id").map {
+                TokenInfo(id: $0[0], name: $0[1], role: Role(rawValue: $0[2]) ?? .reader, organisation: $0[3], expires: $0[4], revoked: $0[5])
+            }
+        }
     }
 
     public func principal(forSecret secret: String) async throws -> Principal? {
@@ -20,6 +35,8 @@ extension SQLiteStore: TokenStore, StatusStore {
     public func page(_ query: PageQuery, authenticating secret: String) async throws -> (principal: Principal, page: ObjectPage)? {
         try read { db in
             guard let principal = try Self.principal(db, secret) else { return nil }
+            var query = query
+            query.viewer = principal.viewer
             return (principal, try Self.page(db, query))
         }
     }

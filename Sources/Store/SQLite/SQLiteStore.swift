@@ -47,26 +47,60 @@ public final class SQLiteStore: ObjectStore {
 
     public func collections() async throws -> [CollectionInfo] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, alias, title, description FROM collections ORDER BY created_us, id").map(Self.collection)
+            try Row.fetchAll(db, sql: "SELECT \(Self.collectionColumns) FROM collections ORDER BY created_us, id").map(Self.collection)
         }
     }
 
     public func collection(_ key: String) async throws -> CollectionInfo? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT id, alias, title, description FROM collections WHERE id = ? OR alias = ?", arguments: [key, key]).map(Self.collection)
+            try Row.fetchOne(db, sql: "SELECT \(Self.collectionColumns) FROM collections WHERE id = ? OR alias = ?", arguments: [key, key]).map(Self.collection)
         }
     }
 
-    public func createCollection(alias: String, title: String, description: String?) async throws -> CollectionInfo {
-        let info = CollectionInfo(id: STIXUUID.random().description, alias: alias, title: title, description: description)
+    public func createCollection(alias: String, title: String, description: String?, visibility: CollectionVisibility,
+                                 defaultLevel: TLP) async throws -> CollectionInfo {
+        let info = CollectionInfo(id: STIXUUID.random().description, alias: alias, title: title, description: description,
+                                  visibility: visibility, defaultLevel: defaultLevel)
+        let (kind, owner) = Self.columns(visibility)
         try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE alias = ?", arguments: [alias]) == true {
                 throw StoreError.duplicateAlias(alias)
             }
-            try db.execute(sql: "INSERT INTO collections(id, alias, title, description, created_us) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [info.id, alias, title, description, Self.nowMicros()])
+            switch visibility {
+            case .public: break
+            case .community(let id):
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM communities WHERE id = ?", arguments: [id]) == true else {
+                    throw StoreError.unknown(kind: "community", key: id)
+                }
+            case .privateTo(let id):
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM organisations WHERE id = ?", arguments: [id]) == true else {
+                    throw StoreError.unknown(kind: "organisation", key: id)
+                }
+            }
+            try db.execute(sql: """
+                INSERT INTO collections(id, alias, title, description, created_us, visibility, owner, default_tlp)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [info.id, alias, title, description, Self.nowMicros(), kind, owner, defaultLevel.rawValue])
         }
         return info
+    }
+
+    /// The stored form of a visibility: its kind and owner columns.
+    static func columns(_ visibility: CollectionVisibility) -> (String, String?) {
+        switch visibility {
+        case .public: return ("public", nil)
+        case .community(let id): return ("community", id)
+        case .privateTo(let id): return ("private", id)
+        }
+    }
+
+    /// A visibility from its columns; an unknown kind reads as private to nobody (hidden).
+    static func visibility(kind: String, owner: String?) -> CollectionVisibility {
+        switch kind {
+        case "public": return .public
+        case "community": return .community(owner ?? "")
+        default: return .privateTo(owner ?? "")
+        }
     }
 
     public func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport {
@@ -149,8 +183,11 @@ public final class SQLiteStore: ObjectStore {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
+    static let collectionColumns = "id, alias, title, description, visibility, owner, default_tlp"
+
     static func collection(_ row: Row) -> CollectionInfo {
-        CollectionInfo(id: row[0], alias: row[1], title: row[2], description: row[3])
+        CollectionInfo(id: row[0], alias: row[1], title: row[2], description: row[3],
+                       visibility: visibility(kind: row[4], owner: row[5]), defaultLevel: TLP(rawValue: row[6]) ?? .red)
     }
 
     static func nowMicros() -> Int64 {

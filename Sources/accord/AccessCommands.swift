@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import STIX
+import Store
+
+/// `accord token create|list|revoke`: secrets for users and machines.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create, list and revoke access tokens.",
+        discussion: """
+            A token is 256 random bits, shown once when created; the hub keeps only its \
+            SHA-256. Clients send it as HTTP Basic password, 'Authorization: Bearer <token>' or \
+            'Authorization: Token <token>'.
+
+            Examples:
+              accord token create --org "KrCERT/CC" --role editor --name "feed uploader"
+              accord token create --org "JPCERT/CC" --role reader --expires-in-days 90
+              accord token revoke 6f1c...
+            """,
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print its secret once.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: ArgumentHelp("The organisation it belongs to (id or name).", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("admin, editor, reader or sync.", valueName: "role")) var role: String
+        @Option(help: "A name for logs and lists.") var name = "token"
+        @Option(name: .customLong("expires-in-days"), help: ArgumentHelp("Expire after this many days.", valueName: "days")) var days: Int?
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be admin, editor, reader or sync, not '\(role)'") }
+            if let days, days <= 0 { throw ValidationError("--expires-in-days must be positive") }
+        }
+
+        func run() async throws {
+            let db = try await store.open()
+            let organisation = try await db.requireOrganisation(org)
+            let expires = days.map { Int64((Date().timeIntervalSince1970 + Double($0) * 86_400) * 1_000_000) }
+            let (id, secret) = try await db.createToken(name: name, role: Role(rawValue: role)!, organisation: organisation.id,
+                                                        secret: nil, expires: expires)
+            Terminal.note("token \(id) for '\(organisation.name)' (\(role)); the secret below is shown once, only its hash is kept")
+            print(secret)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (id, name, role, organisation, state); never secrets.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let db = try await store.open(create: false)
+            let names = Dictionary(uniqueKeysWithValues: try await db.organisations().map { ($0.id, $0.name) })
+            let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+            for t in try await db.tokens() {
+                let state = t.revoked != nil ? "revoked" : (t.expires.map { $0 <= now } ?? false) ? "expired" : "active"
+                print("\(t.id)\t\(t.name)\t\(t.role.rawValue)\t\(t.organisation.flatMap { names[$0] } ?? "-")\t\(state)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The token id (from `accord token list`).") var id: String
+
+        func run() async throws {
+            try await store.open(create: false).revokeToken(id)
+            Terminal.note("revoked token \(id)")
+        }
+    }
+}
+
+/// `accord collection add|list`: who sees which collection.
+struct CollectionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collection", abstract: "Add and list collections and who may see them.",
+        discussion: """
+            A collection is public (every organisation; anonymous clients get its TLP:CLEAR \
+            objects where allowed), owned by a community, or private to one organisation. \
+            Objects without a TLP marking count as the collection's default level.
+
+            Examples:
+              accord collection add camp-intel --community CAMP --title "CAMP shared intelligence"
+              accord collection add krcert-private --private "KrCERT/CC" --default-tlp amber
+            """,
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a collection.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Alias: 1-64 characters of a-z, 0-9, '-' and '_'.") var alias: String
+        @Option(help: "Title shown to clients (default: the alias).") var title: String?
+        @Option(help: "Description.") var description: String?
+        @Option(help: ArgumentHelp("Owned by this community (id or name).", valueName: "community")) var community: String?
+        @Option(name: .customLong("private"), help: ArgumentHelp("Private to this organisation (id or name).", valueName: "org")) var privateTo: String?
+        @Option(name: .customLong("default-tlp"), help: ArgumentHelp("clear, green, amber, amber+strict or red.", valueName: "level")) var defaultTLP = "green"
+
+        func validate() throws {
+            guard community == nil || privateTo == nil else { throw ValidationError("--community and --private exclude each other") }
+            guard Self.level(defaultTLP) != nil else { throw ValidationError("--default-tlp must be clear, green, amber, amber+strict or red") }
+        }
+
+        static func level(_ name: String) -> TLP? {
+            TLP.allCases.first { $0.description.lowercased() == "tlp:" + name.lowercased() }
+        }
+
+        func run() async throws {
+            let db = try await store.open()
+            var visibility = CollectionVisibility.public
+            if let community {
+                guard let found = try await db.communities().first(where: { $0.id == community || $0.name == community }) else {
+                    throw CommandFailure("no community with id or name '\(community)' (see `accord community list`)")
+                }
+                visibility = .community(found.id)
+            } else if let privateTo {
+                visibility = .privateTo(try await db.requireOrganisation(privateTo).id)
+            }
+            let c = try await db.createCollection(alias: alias, title: title ?? alias, description: description,
+                                                  visibility: visibility, defaultLevel: Self.level(defaultTLP)!)
+            print("\(c.id)\t\(c.alias)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List collections (id, alias, visibility, default level).")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let db = try await store.open(create: false)
+            let orgs = Dictionary(uniqueKeysWithValues: try await db.organisations().map { ($0.id, $0.name) })
+            let communities = Dictionary(uniqueKeysWithValues: try await db.communities().map { ($0.id, $0.name) })
+            for c in try await db.collections() {
+                let who: String
+                switch c.visibility {
+                case .public: who = "public"
+                case .community(let id): who = "community " + (communities[id] ?? id)
+                case .privateTo(let id): who = "private to " + (orgs[id] ?? id)
+                }
+                print("\(c.id)\t\(c.alias)\t\(who)\t\(c.defaultLevel)")
+            }
+        }
+    }
+}
