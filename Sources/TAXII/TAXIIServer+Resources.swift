@@ -26,7 +26,7 @@ extension TAXIIServer {
         return TAXIIResponse.json(body)
     }
 
-    func collections(_ principal: Principal) async throws -> Response {
+    func collections(_ principal: Principal?) async throws -> Response {
         let access = try await collectionAccess(principal)
         let visible = try await store.collections().compactMap { c in access.reach(c).map { _ in c } }
         guard !visible.isEmpty else { return TAXIIResponse.json(Array("{}".utf8)) }
@@ -39,34 +39,35 @@ extension TAXIIServer {
         return TAXIIResponse.json(out)
     }
 
-    func collectionResource(_ key: String, _ principal: Principal) async throws -> Response {
+    func collectionResource(_ key: String, _ principal: Principal?) async throws -> Response {
         let (c, access) = try await visibleCollection(key, principal)
         return TAXIIResponse.json(collectionJSON(c, canWrite: access.canWrite(c)))
     }
 
-    /// What a principal may do with collections: its organisation's communities, resolved once.
+    /// What a principal (nil: anonymous) may do with collections: its organisation's
+    /// communities, resolved once.
     struct CollectionAccess {
-        let principal: Principal
+        let principal: Principal?
         let communities: Set<String>
 
         func reach(_ c: CollectionInfo) -> AccessPolicy.Reach? {
-            AccessPolicy.reach(principal.viewer, visibility: c.visibility) { communities.contains($0) }
+            AccessPolicy.reach(principal?.viewer ?? .anonymous, visibility: c.visibility) { communities.contains($0) }
         }
 
         func canWrite(_ c: CollectionInfo) -> Bool {
-            guard let org = principal.organisation else { return false }
+            guard let principal, let org = principal.organisation else { return false }
             return AccessPolicy.canWrite(role: principal.role, organisation: org, visibility: c.visibility) { communities.contains($0) }
         }
     }
 
-    func collectionAccess(_ principal: Principal) async throws -> CollectionAccess {
+    func collectionAccess(_ principal: Principal?) async throws -> CollectionAccess {
         var communities: Set<String> = []
-        if let org = principal.organisation { communities = try await store.memberships(of: org) }
+        if let org = principal?.organisation { communities = try await store.memberships(of: org) }
         return CollectionAccess(principal: principal, communities: communities)
     }
 
     /// A collection the principal may see; a hidden one is as absent as an unknown one.
-    func visibleCollection(_ key: String, _ principal: Principal) async throws -> (CollectionInfo, CollectionAccess) {
+    func visibleCollection(_ key: String, _ principal: Principal?) async throws -> (CollectionInfo, CollectionAccess) {
         let access = try await collectionAccess(principal)
         guard let c = try await store.collection(key), access.reach(c) != nil else {
             throw TAXIIError(status: 404, title: "Not found", description: "no collection '\(key)'")
@@ -131,7 +132,7 @@ extension TAXIIServer {
         var query = try await pageQuery(request, collectionKey: collectionKey, caller: caller)
         if let objectID {
             guard IdentifierRules.parse(objectID) != nil else {
-                _ = try await principal(of: caller)
+                _ = try await reader(of: caller)
                 throw TAXIIError(status: 404, title: "Not found", description: "'\(objectID)' is not a STIX identifier")
             }
             query.ids = [objectID]

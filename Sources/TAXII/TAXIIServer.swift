@@ -22,6 +22,9 @@ public struct TAXIIConfiguration: Sendable {
     public var title: String
     /// POST bodies larger than this are ingested in the background (status `pending`).
     public var backgroundThreshold: Int = 4 << 20
+    /// Whether requests without credentials may read what anonymous clients may (the TLP:CLEAR
+    /// objects of public collections); off, they get 401.
+    public var allowAnonymous = false
     /// PEM certificate chain and private key files for HTTPS; nil serves plain HTTP.
     public var tls: (certificateFile: String, keyFile: String)?
 
@@ -92,13 +95,13 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         let api = "api"
         router.get("taxii2") { request, _ in
             await respond(request) { caller in
-                _ = try await principal(of: caller)
+                _ = try await reader(of: caller)
                 return try discovery()
             }
         }
         router.get(RouterPath(api)) { request, _ in
             await respond(request) { caller in
-                _ = try await principal(of: caller)
+                _ = try await reader(of: caller)
                 return try apiRootResource()
             }
         }
@@ -108,9 +111,9 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
                 return try await statusResource(context.parameters.get("status") ?? "")
             }
         }
-        router.get("\(api)/collections") { request, _ in await respond(request) { caller in try await collections(principal(of: caller)) } }
+        router.get("\(api)/collections") { request, _ in await respond(request) { caller in try await collections(reader(of: caller)) } }
         router.get("\(api)/collections/:collection") { request, context in
-            await respond(request) { caller in try await collectionResource(context.parameters.get("collection") ?? "", principal(of: caller)) }
+            await respond(request) { caller in try await collectionResource(context.parameters.get("collection") ?? "", reader(of: caller)) }
         }
         router.get("\(api)/collections/:collection/objects") { request, context in
             await respond(request) { caller in
@@ -155,7 +158,8 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     func respond(_ request: Request, negotiate: Bool = true, _ handler: (Caller) async throws -> Response) async -> Response {
         do {
             if negotiate { _ = try MediaTypes.negotiate(accept: request.headers[.accept]) }
-            guard let secret = Credentials.secret(fromAuthorization: request.headers[.authorization]) else { throw TAXIIError.unauthorized }
+            let secret = Credentials.secret(fromAuthorization: request.headers[.authorization])
+            guard secret != nil || configuration.allowAnonymous else { throw TAXIIError.unauthorized }
             return try await handler(Caller(secret: secret))
         } catch let error as TAXIIError {
             var response = TAXIIResponse.error(error)
@@ -168,15 +172,27 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         }
     }
 
-    /// The principal the caller's token names; 401 when it names none.
+    /// The principal the caller's token names; 401 without a token or when it names none.
     func principal(of caller: Caller) async throws -> Principal {
-        guard let principal = try await store.principal(forSecret: caller.secret) else { throw TAXIIError.unauthorized }
+        guard let secret = caller.secret, let principal = try await store.principal(forSecret: secret) else { throw TAXIIError.unauthorized }
         return principal
     }
 
-    /// Authenticates the caller and reads a page in one database read; 401 for a bad token.
-    func page(_ query: PageQuery, for caller: Caller) async throws -> (principal: Principal, page: ObjectPage) {
-        guard let answer = try await store.page(query, authenticating: caller.secret) else { throw TAXIIError.unauthorized }
+    /// The principal of a caller that may also be anonymous (nil); 401 for a bad token.
+    func reader(of caller: Caller) async throws -> Principal? {
+        guard caller.secret != nil else { return nil }
+        return try await principal(of: caller)
+    }
+
+    /// Authenticates the caller and reads a page in one database read (an anonymous caller
+    /// reads as anonymous); 401 for a bad token.
+    func page(_ query: PageQuery, for caller: Caller) async throws -> (principal: Principal?, page: ObjectPage) {
+        guard let secret = caller.secret else {
+            var query = query
+            query.viewer = .anonymous
+            return (nil, try await store.page(query))
+        }
+        guard let answer = try await store.page(query, authenticating: secret) else { throw TAXIIError.unauthorized }
         return answer
     }
 
@@ -185,15 +201,16 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         do {
             return try ObjectFilters.pageQuery(from: queryItems(request), collectionID: collectionKey)
         } catch {
-            _ = try await principal(of: caller)
+            _ = try await reader(of: caller)
             throw error
         }
     }
 }
 
-/// Who sent a request: the secret of its credentials, not yet checked.
+/// Who sent a request: the secret of its credentials, not yet checked (nil: anonymous, when
+/// the server allows it).
 struct Caller: Sendable {
-    let secret: String
+    let secret: String?
 }
 
 /// Building TAXII responses.

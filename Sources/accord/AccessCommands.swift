@@ -96,6 +96,9 @@ struct CollectionCommand: AsyncParsableCommand {
         @Option(name: .customLong("default-tlp"), help: ArgumentHelp("clear, green, amber, amber+strict or red.", valueName: "level")) var defaultTLP = "green"
 
         func validate() throws {
+            guard StoreOptions.isAlias(alias) else {
+                throw ValidationError("'\(alias)' is not a collection alias: use 1-64 characters of a-z, 0-9, '-' and '_'")
+            }
             guard community == nil || privateTo == nil else { throw ValidationError("--community and --private exclude each other") }
             guard Self.level(defaultTLP) != nil else { throw ValidationError("--default-tlp must be clear, green, amber, amber+strict or red") }
         }

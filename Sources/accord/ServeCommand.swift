@@ -45,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-content-length"), help: ArgumentHelp("Largest POST body accepted, in bytes.", valueName: "bytes"))
     var maxContentLength = 64 << 20
 
+    @Flag(name: .customLong("allow-anonymous"), help: "Let clients without a token read the TLP:CLEAR objects of public collections (otherwise they get 401).")
+    var allowAnonymous = false
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard maxContentLength > 0 else { throw ValidationError("--max-content-length must be positive") }
@@ -57,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificateFile: cert, keyFile: $0) } }
         var settings = TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength, tls: tls)
         settings.backgroundThreshold = backgroundAbove
+        settings.allowAnonymous = allowAnonymous
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let server = TAXIIServer(store: db, configuration: settings, metrics: registry)

@@ -33,7 +33,7 @@ struct StoreOptions: ParsableArguments {
         let key = key ?? "default"
         if let found = try await store.collection(key) { return found }
         guard create else { throw CommandFailure("no collection with id or alias '\(key)' (see `accord stats`)") }
-        guard isAlias(key) else {
+        guard Self.isAlias(key) else {
             throw ValidationError("'\(key)' is not a collection alias: use 1-64 characters of a-z, 0-9, '-' and '_'")
         }
         let created = try await store.createCollection(alias: key, title: key, description: nil)
@@ -41,7 +41,8 @@ struct StoreOptions: ParsableArguments {
         return created
     }
 
-    private func isAlias(_ s: String) -> Bool {
+    /// Whether `s` is a valid collection alias: 1-64 characters of a-z, 0-9, '-' and '_'.
+    static func isAlias(_ s: String) -> Bool {
         (1...64).contains(s.utf8.count) && s.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
     }
 }

@@ -8,7 +8,9 @@ What it proves (DESIGN.md, "Who may read what"):
   or the owner shared it (`accord share`), by every endpoint: objects, object, versions, manifest;
 - an admin token of another organisation gets no bypass;
 - writes: readers get 403, a partner's object cannot get new versions, deletes are owner-only;
-- revoked tokens get 401.
+- revoked tokens get 401;
+- with `--allow-anonymous`, clients without a token read only the TLP:CLEAR objects of public
+  collections, and cannot write.
 
 Usage: access_control.py --accord PATH
 """
@@ -94,6 +96,13 @@ def main():
     shared = cli("collection", "add", "kr-jp", "--community", "KR-JP").split("\t")[0]
     public = cli("collection", "add", "open").split("\t")[0]
     private = cli("collection", "add", "kr-only", "--private", "KrCERT", "--default-tlp", "amber").split("\t")[0]
+    for argv, needle in ((["collection", "add", "Bad Alias"], "not a collection alias"),
+                         (["org", "add", "X", "--country", "KOR"], "two-letter ISO 3166-1"),
+                         (["org", "add", "KrCERT", "--country", "KR"], "already exists"),
+                         (["token", "create", "--org", "Nobody", "--role", "reader"], "no organisation"),
+                         (["token", "create", "--org", "KrCERT", "--role", "owner"], "--role must be")):
+        r = subprocess.run([args.accord, *argv, "--data", data], capture_output=True, text=True)
+        check(r.returncode != 0 and needle in r.stderr, "accord %s fails clearly" % " ".join(argv), r.stderr)
     tok = {}
     for key, org, role in (("kr_editor", "KrCERT", "editor"), ("jp_reader", "JPCERT", "reader"), ("jp_editor", "JPCERT", "editor"),
                            ("out_admin", "Outsider", "admin"), ("out_editor", "Outsider", "editor"), ("revoked", "JPCERT", "reader")):
@@ -171,6 +180,30 @@ def main():
 
         status, _ = c["revoked"].call("GET", "/api/collections/")
         check(status == 401, "a revoked token gets 401", status)
+        status, _ = Client(base, None).call("GET", "/api/collections/")
+        check(status == 401, "without --allow-anonymous, a request without a token gets 401", status)
+
+        # Anonymous reads: a second server on the same store, with --allow-anonymous.
+        c["kr_editor"].call("POST", "/api/collections/%s/objects/" % public, {"objects": [indicator(22, "clear"), indicator(23)]})
+        aport = free_port()
+        anonymous_server = start_server(args.accord, data, aport, os.path.join(work, "server2.log"), extra=("--allow-anonymous",))
+        try:
+            anon = Client("http://127.0.0.1:%d" % aport, None)
+            status, body = anon.call("GET", "/api/collections/")
+            listed = {x["id"]: x for x in body.get("collections", [])}
+            check(status == 200 and public in listed and shared not in listed and private not in listed
+                  and not any(x["can_write"] for x in listed.values()),
+                  "anonymous: only public collections are listed, none writable", body)
+            check(anon.ids(public) == (200, [indicator(22)["id"]]), "anonymous: only TLP:CLEAR objects (unmarked count as GREEN)")
+            status, _ = anon.call("GET", "/api/collections/%s/objects/" % shared)
+            check(status == 404, "anonymous: a community collection is absent", status)
+            status, _ = anon.call("POST", "/api/collections/%s/objects/" % public, {"objects": [indicator(50)]})
+            check(status == 401, "anonymous: writing needs a token (401)", status)
+            status, _ = Client("http://127.0.0.1:%d" % aport, "not-a-token").call("GET", "/api/collections/")
+            check(status == 401, "anonymous allowed, but a wrong token still gets 401", status)
+            check(Client("http://127.0.0.1:%d" % aport, tok["jp_reader"]).ids(shared)[0] == 200, "tokens still work alongside")
+        finally:
+            stop_server(anonymous_server)
     finally:
         stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
