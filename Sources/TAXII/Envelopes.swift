@@ -1,3 +1,4 @@
+import NIOCore
 import STIX
 import Store
 
@@ -16,15 +17,21 @@ public enum Envelopes {
 
     /// An envelope: `more`, `next` when there is more, and `objects`; `{}` when empty.
     public static func objects(_ page: ObjectPage) -> [UInt8] {
-        guard !page.objects.isEmpty else { return Array("{}".utf8) }
-        var out = header(page)
-        out.reserveCapacity(out.count + 16 + page.objects.reduce(0) { $0 + $1.raw.count + 1 })
-        out += Array(#","objects":["#.utf8)
+        Array(objectsBuffer(page).readableBytesView)
+    }
+
+    /// The envelope written straight into the buffer the server sends (one copy of each object).
+    public static func objectsBuffer(_ page: ObjectPage) -> ByteBuffer {
+        guard !page.objects.isEmpty else { return ByteBuffer(string: "{}") }
+        let head = header(page)
+        var out = ByteBufferAllocator().buffer(capacity: head.count + 16 + page.objects.reduce(0) { $0 + $1.raw.count + 1 })
+        out.writeBytes(head)
+        out.writeString(#","objects":["#)
         for (i, o) in page.objects.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out += o.raw
+            if i > 0 { out.writeInteger(UInt8(ascii: ",")) }
+            out.writeBytes(o.raw)
         }
-        out += Array("]}".utf8)
+        out.writeString("]}")
         return out
     }
 

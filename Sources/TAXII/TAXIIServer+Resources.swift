@@ -92,7 +92,12 @@ extension TAXIIServer {
 
     /// Decoded query parameters, in order (keys too: clients send `match%5Bid%5D`).
     func queryItems(_ request: Request) -> [(name: String, value: String)] {
-        guard let query = request.uri.query, !query.isEmpty else { return [] }
+        Self.queryItems(request.uri.query.map { Substring($0) })
+    }
+
+    /// Decoded parameters of a query string.
+    static func queryItems(_ query: Substring?) -> [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
         return query.split(separator: "&").map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (Self.percentDecoded(kv[0]), kv.count > 1 ? Self.percentDecoded(kv[1]) : "")
@@ -128,6 +133,28 @@ extension TAXIIServer {
         return String(validating: out, as: UTF8.self) ?? String(text)
     }
 
+    /// The answer of the event-loop fast path for GET objects: the page, or nil whenever the
+    /// routes should answer instead (they then give the error the client must see). The token
+    /// is checked on every request; the page may come from the page cache.
+    func objectsAnswer(_ reader: any SynchronousPageReader) -> ObjectsFastPath.Answer {
+        let cache = pageCache, limiter = limiter
+        return { path, rawQuery, authorization, address in
+            // A blocked address hears its 429 from the routes.
+            guard limiter.retryAfter(address) == nil else { return nil }
+            let key = path.dropFirst("/api/collections/".count).prefix { $0 != "/" }
+            guard !key.contains("%"), let secret = Credentials.secret(fromAuthorization: authorization),
+                  let access = try? reader.accessNow(collection: String(key), authenticating: secret) else { return nil }
+            let cacheKey = PageCache.Key(access: access.key, query: String(rawQuery ?? ""))
+            if let kept = cache.get(cacheKey, generation: access.generation) { return (kept.fields, kept.body) }
+            guard var query = try? ObjectFilters.pageQuery(from: Self.queryItems(rawQuery), collectionID: String(key)) else { return nil }
+            query.contentOnly = true
+            guard let page = try? reader.pageNow(query, access: access) else { return nil }
+            let entry = PageCache.Entry(generation: access.generation, fields: TAXIIResponse.fields(page), body: Envelopes.objectsBuffer(page))
+            cache.put(cacheKey, entry)
+            return (entry.fields, entry.body)
+        }
+    }
+
     func objects(_ request: Request, collectionKey: String, objectID: String?, _ caller: Caller) async throws -> Response {
         var query = try await pageQuery(request, collectionKey: collectionKey, caller: caller)
         if let objectID {
@@ -137,6 +164,7 @@ extension TAXIIServer {
             }
             query.ids = [objectID]
         }
+        query.contentOnly = true
         let page = try await page(query, for: caller).page
         if objectID != nil && page.objects.isEmpty && query.cursor == nil {
             throw TAXIIError(status: 404, title: "Not found", description: "no object '\(objectID!)' in this collection")

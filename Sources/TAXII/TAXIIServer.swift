@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import Logging
 import CoreMetrics
 import Metrics
 import NIOSSL
@@ -22,6 +23,10 @@ public struct TAXIIConfiguration: Sendable {
     public var title: String
     /// POST bodies larger than this are ingested in the background (status `pending`).
     public var backgroundThreshold: Int = 4 << 20
+    /// Failed authentications allowed per source address and minute before it gets 429 (0: no limit).
+    public var authFailureLimit = 20
+    /// Most bytes of finished objects pages kept in memory for repeated reads (0: none).
+    public var pageCacheBytes = 64 << 20
     /// Whether requests without credentials may read what anonymous clients may (the TLP:CLEAR
     /// objects of public collections); off, they get 401.
     public var allowAnonymous = false
@@ -49,6 +54,8 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     let store: Backend
     let configuration: TAXIIConfiguration
     let metrics: PrometheusCollectorRegistry?
+    let pageCache: PageCache
+    let limiter: AuthFailureLimiter
     static var apiRoot: String { "/api/" }
     /// Objects newly stored through TAXII POSTs.
     static var ingestedObjects: CoreMetrics.Counter { CoreMetrics.Counter(label: "accord_ingested_objects_total") }
@@ -59,33 +66,41 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         self.store = store
         self.configuration = configuration
         self.metrics = metrics
+        self.pageCache = PageCache(capacity: configuration.pageCacheBytes)
+        self.limiter = AuthFailureLimiter(limit: configuration.authFailureLimit)
     }
 
     /// The Hummingbird application serving the TAXII routes (HTTPS with TLS 1.2 and 1.3 when
     /// a certificate is configured).
     public func application() throws -> some ApplicationProtocol {
-        var server = HTTPServerBuilder.http1()
+        var http1 = HTTP1Channel.Configuration()
+        if let reader = store as? any SynchronousPageReader {
+            let answer = objectsAnswer(reader)
+            let logger = Logger(label: "Accord")
+            http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ObjectsFastPath(answer: answer, logger: logger)])
+        }
+        var server = HTTPServerBuilder.http1(configuration: http1)
         if let tls = configuration.tls {
             var settings = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)))
             settings.minimumTLSVersion = .tlsv12
-            server = try .tls(.http1(), tlsConfiguration: settings)
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: settings)
         }
         return Application(router: router(), server: server,
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"))
     }
 
     /// The routes, for embedding or testing.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<AccordRequestContext> {
+        let router = Router(context: AccordRequestContext.self)
         // One log line per request: method, path, status and duration (no credentials, no bodies).
         router.add(middleware: LogRequestsMiddleware(.info))
         if let metrics {
             // Request counts and durations per route (swift-metrics, exported by the registry).
             router.add(middleware: MetricsMiddleware())
-            router.get("metrics") { request, _ in
-                await respond(request, negotiate: false) { caller in
+            router.get("metrics") { request, context in
+                await respond(request, context, negotiate: false) { caller in
                     _ = try await principal(of: caller)
                     return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                              body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
@@ -93,58 +108,58 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
             }
         }
         let api = "api"
-        router.get("taxii2") { request, _ in
-            await respond(request) { caller in
+        router.get("taxii2") { request, context in
+            await respond(request, context) { caller in
                 _ = try await reader(of: caller)
                 return try discovery()
             }
         }
-        router.get(RouterPath(api)) { request, _ in
-            await respond(request) { caller in
+        router.get(RouterPath(api)) { request, context in
+            await respond(request, context) { caller in
                 _ = try await reader(of: caller)
                 return try apiRootResource()
             }
         }
         router.get("\(api)/status/:status") { request, context in
-            await respond(request) { caller in
+            await respond(request, context) { caller in
                 _ = try await principal(of: caller)
                 return try await statusResource(context.parameters.get("status") ?? "")
             }
         }
-        router.get("\(api)/collections") { request, _ in await respond(request) { caller in try await collections(reader(of: caller)) } }
+        router.get("\(api)/collections") { request, context in await respond(request, context) { caller in try await collections(reader(of: caller)) } }
         router.get("\(api)/collections/:collection") { request, context in
-            await respond(request) { caller in try await collectionResource(context.parameters.get("collection") ?? "", reader(of: caller)) }
+            await respond(request, context) { caller in try await collectionResource(context.parameters.get("collection") ?? "", reader(of: caller)) }
         }
         router.get("\(api)/collections/:collection/objects") { request, context in
-            await respond(request) { caller in
+            await respond(request, context) { caller in
                 try await objects(request, collectionKey: context.parameters.get("collection") ?? "", objectID: nil, caller)
             }
         }
         router.post("\(api)/collections/:collection/objects") { request, context in
-            await respond(request) { caller in
+            await respond(request, context) { caller in
                 try await addObjects(request, collectionKey: context.parameters.get("collection") ?? "", caller)
             }
         }
         router.get("\(api)/collections/:collection/objects/:object") { request, context in
-            await respond(request) { caller in
+            await respond(request, context) { caller in
                 try await objects(request, collectionKey: context.parameters.get("collection") ?? "",
                                   objectID: context.parameters.get("object") ?? "", caller)
             }
         }
         router.delete("\(api)/collections/:collection/objects/:object") { request, context in
-            await respond(request) { caller in
+            await respond(request, context) { caller in
                 try await deleteObject(request, collectionKey: context.parameters.get("collection") ?? "",
                                        objectID: context.parameters.get("object") ?? "", caller)
             }
         }
         router.get("\(api)/collections/:collection/objects/:object/versions") { request, context in
-            await respond(request) { caller in
+            await respond(request, context) { caller in
                 try await versions(request, collectionKey: context.parameters.get("collection") ?? "",
                                    objectID: context.parameters.get("object") ?? "", caller)
             }
         }
         router.get("\(api)/collections/:collection/manifest") { request, context in
-            await respond(request) { caller in
+            await respond(request, context) { caller in
                 try await manifest(request, collectionKey: context.parameters.get("collection") ?? "", caller)
             }
         }
@@ -155,15 +170,27 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     /// failure into a TAXII error body; nothing a client sends produces a 500 without a TAXII
     /// error message. Handlers authenticate with `principal(of:)`, or in the same database read
     /// as their page with `page(_:for:)`.
-    func respond(_ request: Request, negotiate: Bool = true, _ handler: (Caller) async throws -> Response) async -> Response {
+    func respond(_ request: Request, _ context: AccordRequestContext, negotiate: Bool = true,
+                 _ handler: (Caller) async throws -> Response) async -> Response {
+        let address = context.remoteAddress?.ipAddress
+        if let wait = limiter.retryAfter(address) {
+            var response = TAXIIResponse.error(TAXIIError(status: 429, title: "Too many requests",
+                                                          description: "too many failed authentications from this address; try again in \(wait) s"))
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+        let secret = Credentials.secret(fromAuthorization: request.headers[.authorization])
         do {
             if negotiate { _ = try MediaTypes.negotiate(accept: request.headers[.accept]) }
-            let secret = Credentials.secret(fromAuthorization: request.headers[.authorization])
             guard secret != nil || configuration.allowAnonymous else { throw TAXIIError.unauthorized }
             return try await handler(Caller(secret: secret))
         } catch let error as TAXIIError {
             var response = TAXIIResponse.error(error)
-            if error.status == 401 { response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"# }
+            if error.status == 401 {
+                response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"#
+                // A token that names no live principal is a failed authentication; no token is not.
+                if secret != nil { limiter.recordFailure(address) }
+            }
             return response
         } catch let error as StoreError {
             return TAXIIResponse.error(TAXIIError(status: 404, title: "Not found", description: error.description))
@@ -219,17 +246,24 @@ enum TAXIIResponse {
     static let dateAddedLast = HTTPField.Name("X-TAXII-Date-Added-Last")!
 
     static func json(_ body: [UInt8], status: Int = 200, page: ObjectPage? = nil) -> Response {
+        Response(status: .init(code: status), headers: fields(page), body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The headers of a TAXII response: its Content-Type and, for a page, the date headers.
+    static func fields(_ page: ObjectPage?) -> HTTPFields {
         var headers = HTTPFields()
         headers[.contentType] = MediaTypes.taxii
         if let page, let dates = Envelopes.dateAddedHeaders(page) {
             headers[dateAddedFirst] = dates.first
             headers[dateAddedLast] = dates.last
         }
-        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return headers
     }
 
     /// An objects envelope with its date headers.
-    static func objects(_ page: ObjectPage) -> Response { json(Envelopes.objects(page), page: page) }
+    static func objects(_ page: ObjectPage) -> Response {
+        Response(status: .ok, headers: fields(page), body: .init(byteBuffer: Envelopes.objectsBuffer(page)))
+    }
 
     static func error(_ e: TAXIIError) -> Response { json(e.body, status: e.status) }
 }

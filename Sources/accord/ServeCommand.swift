@@ -45,11 +45,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-content-length"), help: ArgumentHelp("Largest POST body accepted, in bytes.", valueName: "bytes"))
     var maxContentLength = 64 << 20
 
+    @Option(name: .customLong("page-cache-mb"), help: ArgumentHelp("Memory for finished objects pages kept for repeated reads (0: none); tokens are still checked on every request.", valueName: "MB"))
+    var pageCacheMB = 64
+
+    @Option(name: .customLong("auth-failure-limit"), help: ArgumentHelp("Failed authentications allowed per client address and minute before it gets 429 for the rest of the minute (0: no limit).", valueName: "n"))
+    var authFailureLimit = 20
+
     @Flag(name: .customLong("allow-anonymous"), help: "Let clients without a token read the TLP:CLEAR objects of public collections (otherwise they get 401).")
     var allowAnonymous = false
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard authFailureLimit >= 0 else { throw ValidationError("--auth-failure-limit must be 0 or more") }
+        guard (0...4096).contains(pageCacheMB) else { throw ValidationError("--page-cache-mb must be between 0 and 4096") }
         guard maxContentLength > 0 else { throw ValidationError("--max-content-length must be positive") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
@@ -61,6 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         var settings = TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength, tls: tls)
         settings.backgroundThreshold = backgroundAbove
         settings.allowAnonymous = allowAnonymous
+        settings.pageCacheBytes = pageCacheMB << 20
+        settings.authFailureLimit = authFailureLimit
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let server = TAXIIServer(store: db, configuration: settings, metrics: registry)

@@ -106,6 +106,32 @@ struct PagingTests {
         #expect(try await page(.all, specs: ["2.0", "2.1"]).count == 3)
     }
 
+    @Test("last and first are chosen among the versions the reader may read; a hidden newer version neither hides nor reveals")
+    func partlyReadable() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let owner = try await t.store.createOrganisation(name: "A", country: "KR", sector: "government")
+        let reader = try await t.store.createOrganisation(name: "B", country: "JP", sector: "government")
+        let u = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
+        let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+        let old = indicator(u).replacingOccurrences(of: "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", with: green)
+        let new = indicator(u, modified: "2021-01-01T00:00:00.000Z")
+        #expect(new.contains(red) && !old.contains(red))
+        _ = try await t.ingest(bundle([old, new]), into: c.id, owner: owner.id)
+        func page(_ viewer: Viewer, _ versions: VersionFilter) async throws -> [String] {
+            var q = PageQuery(collectionID: c.id, versions: versions)
+            q.viewer = viewer
+            return try await t.store.page(q).objects.map { String(decoding: $0.raw, as: UTF8.self) }
+        }
+        #expect(try await page(.organisation(reader.id), .last) == [old])
+        #expect(try await page(.organisation(reader.id), .first) == [old])
+        #expect(try await page(.organisation(reader.id), .all) == [old])
+        #expect(try await page(.organisation(owner.id), .last) == [new])
+        #expect(try await page(.anonymous, .last).isEmpty)   // GREEN is not for anonymous readers
+        try await t.store.share(objectID: "indicator--\(u)", owner: owner.id, with: reader.id)
+        #expect(try await page(.organisation(reader.id), .last) == [new])
+    }
+
     @Test("cursor tokens round-trip and anything else is refused")
     func tokens() {
         let c = PageCursor(dateAdded: 1_700_000_000_123_456, sequence: 42)

@@ -15,8 +15,9 @@ final class TemporaryStore: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
-    func ingest(_ json: String, into collection: String, partial: Bool = false) async throws -> IngestReport {
-        try await store.ingest(from: BundlePipeline(source: MemoryByteSource(Array(json.utf8)), batchSize: 2), into: collection, options: IngestOptions(partial: partial))
+    func ingest(_ json: String, into collection: String, partial: Bool = false, owner: String? = nil) async throws -> IngestReport {
+        try await store.ingest(from: BundlePipeline(source: MemoryByteSource(Array(json.utf8)), batchSize: 2), into: collection,
+                               options: IngestOptions(partial: partial, ownerOrganisation: owner))
     }
 
     /// Every stored version of every collection (or those `versions`/`addedAfter` select).

@@ -43,10 +43,13 @@ def indicator(n, modified="2020-01-01T00:00:00.000Z"):
             "valid_from": "2020-01-01T00:00:00Z"}
 
 
-def start_server(accord, data, port, log_path, max_content=8 << 20, extra=()):
+def start_server(accord, data, port, log_path, max_content=8 << 20, extra=(), auth_failure_limit=0):
+    """Starts `accord serve`; test servers have no failed-authentication limit unless asked
+    (the checks send wrong tokens on purpose, all from 127.0.0.1)."""
     env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
     log = open(log_path, "a")
-    proc = subprocess.Popen([accord, "serve", "--data", data, "--port", str(port), "--max-content-length", str(max_content), *extra],
+    proc = subprocess.Popen([accord, "serve", "--data", data, "--port", str(port), "--max-content-length", str(max_content),
+                             "--auth-failure-limit", str(auth_failure_limit), *extra],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(400):
         try:
@@ -158,6 +161,7 @@ def main():
               "/metrics serves request and ingest counters in the Prometheus format", text[:800])
         code, _, _ = raw("GET", base + "/metrics", {})
         check(code == 401, "/metrics needs a token")
+        fast_and_routes(collection.url, check)
         check(server.poll() is None, "the server is still running")
         fuzz(base, collection.url, check)
         check(server.poll() is None, "the server is still running after the fuzzing")
@@ -167,7 +171,57 @@ def main():
     paging(args.accord, os.path.join(work, "paging"), check)
     background(args.accord, os.path.join(work, "background"), check)
     tls(args.accord, os.path.join(work, "tls"), check)
+    auth_limit(args.accord, os.path.join(work, "limit", "data"), check)
     return check.finish()
+
+
+def fast_and_routes(collection_url, check):
+    """The event-loop fast path (exact Accept, Bearer) and the routes (any other Accept) give the
+    same bytes and TAXII headers; a kept page never outlives a POST or a DELETE."""
+    fast = {"Accept": TAXII, "Authorization": "Bearer " + TOKEN}
+    routes = {"Accept": "application/taxii+json;version=2.1, */*;q=0.1", "Authorization": "Bearer " + TOKEN}
+    taxii_headers = ("Content-Type", "X-TAXII-Date-Added-First", "X-TAXII-Date-Added-Last")
+    same = True
+    for query in ("?limit=7", "?limit=7&match[type]=indicator", "?match[version]=all&limit=3", ""):
+        for _ in range(2):  # the second read of each may come from the page cache
+            a, ha, ba = raw("GET", collection_url + "objects/" + query, fast)
+            b, hb, bb = raw("GET", collection_url + "objects/" + query, routes)
+            same = same and a == b == 200 and ba == bb and all(ha.get(h) == hb.get(h) for h in taxii_headers)
+    check(same, "GET objects: the fast path and the routes answer the same bytes and TAXII headers")
+    everything = collection_url + "objects/?match[version]=all&limit=1000"
+    _, _, before = raw("GET", everything, fast)
+    new = indicator(777)
+    code, _, _ = raw("POST", collection_url + "objects/", dict(fast, **{"Content-Type": TAXII}), json.dumps({"objects": [new]}).encode())
+    _, _, after = raw("GET", everything, fast)
+    ids_after = [o["id"] for o in json.loads(after)["objects"]]
+    check(code == 202 and new["id"] in ids_after and new["id"] not in [o["id"] for o in json.loads(before)["objects"]],
+          "a page read again after a POST shows the new object (no stale kept page)")
+    raw("DELETE", collection_url + "objects/%s/" % new["id"], fast)
+    _, _, gone = raw("GET", everything, fast)
+    check(new["id"] not in [o["id"] for o in json.loads(gone).get("objects", [])], "... and after a DELETE, not the deleted one")
+
+
+def auth_limit(accord, data, check):
+    """Failed authentications are limited per address: the 6th wrong token within a minute
+    gets 429 with Retry-After, and so does a right one from that address; requests without a
+    token are not failures."""
+    port = free_port()
+    work = os.path.dirname(data)
+    os.makedirs(work, exist_ok=True)
+    server = start_server(accord, data, port, os.path.join(work, "limit.log"), auth_failure_limit=5)
+    base = "http://127.0.0.1:%d/api/collections/" % port
+    try:
+        for _ in range(8):
+            raw("GET", base, {"Accept": TAXII})
+        codes = [raw("GET", base, {"Accept": TAXII, "Authorization": "Bearer wrong-%d" % i})[0] for i in range(6)]
+        check(codes == [401] * 5 + [429], "5 wrong tokens: 401 each (requests without a token do not count); the 6th: 429", codes)
+        code, headers, body = raw("GET", base, {"Accept": TAXII, "Authorization": "Bearer " + TOKEN})
+        check(code == 429 and int(headers.get("Retry-After", "0")) > 0 and json.loads(body)["http_status"] == "429",
+              "then even a right token from that address gets 429 with Retry-After", (code, headers))
+        code, _, _ = raw("GET", base + "00000000-0000-4000-8000-000000000000/objects/", {"Accept": TAXII, "Authorization": "Bearer " + TOKEN})
+        check(code == 429, "... on the objects fast path too", code)
+    finally:
+        stop_server(server)
 
 
 def tls(accord, data, check):

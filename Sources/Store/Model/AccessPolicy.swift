@@ -38,7 +38,7 @@ public enum Viewer: Sendable, Hashable {
 /// ```
 public enum AccessPolicy {
     /// What a viewer may read in one collection.
-    public struct Reach: Sendable, Equatable {
+    public struct Reach: Sendable, Hashable {
         /// Versions marked up to this level are readable.
         public var maxLevel: TLP
         /// The viewer's organisation: its own versions, and TLP:RED versions shared with it,

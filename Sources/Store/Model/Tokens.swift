@@ -10,7 +10,7 @@ public enum Role: String, Sendable, CaseIterable {
 }
 
 /// The authenticated caller of a request.
-public struct Principal: Sendable, Equatable {
+public struct Principal: Sendable, Hashable {
     /// The token's id (never the secret).
     public var tokenID: String
     /// The token's name, for logs.
@@ -73,6 +73,51 @@ public struct TokenInfo: Sendable, Equatable {
     public var expires: Int64?
     /// When it was revoked, if it was.
     public var revoked: Int64?
+}
+
+/// A store that can authenticate and read a page synchronously on the calling thread; the
+/// TAXII server answers plain GET objects requests with it straight from the connection's
+/// event loop. A store whose reads must wait (a network database) does not offer it.
+public protocol SynchronousPageReader: Sendable {
+    /// `page(_:authenticating:)`, run on the calling thread.
+    func pageNow(_ query: PageQuery, authenticating secret: String) throws -> (principal: Principal, page: ObjectPage)?
+    /// Authenticates `secret` and resolves what it may read in the collection `key` (id or
+    /// alias), in one short read: nil for a bad token; `StoreError.unknownCollection` for a
+    /// collection that does not exist or is hidden from it.
+    func accessNow(collection key: String, authenticating secret: String) throws -> PageAccess?
+    /// A page of the resolved collection, read as the access allows (the query's collection
+    /// and viewer are not used).
+    func pageNow(_ query: PageQuery, access: PageAccess) throws -> ObjectPage
+}
+
+/// What one token may read in one collection, and the store's generation when that was
+/// resolved: two requests with equal `key`s and the same filters get the same page as long as
+/// the generation stays put, so a server may keep finished pages under it.
+public struct PageAccess: Sendable {
+    /// The authenticated principal.
+    public var principal: Principal
+    /// What it may read; with the collection and its default level, the part of a cache key
+    /// that depends on the reader.
+    public var key: Key
+    /// Changes whenever objects or TLP:RED grants change anywhere in the store.
+    public var generation: Int64
+
+    /// The reader-dependent part of a cached page's identity.
+    public struct Key: Sendable, Hashable {
+        /// The collection (store-internal number).
+        public var collection: Int64
+        /// What the principal may read there.
+        public var reach: AccessPolicy.Reach
+        /// The level of unmarked objects.
+        public var defaultLevel: Int64
+    }
+
+    /// Creates an access record (backends build these).
+    public init(principal: Principal, key: Key, generation: Int64) {
+        self.principal = principal
+        self.key = key
+        self.generation = generation
+    }
 }
 
 /// Token secrets and their hashes.

@@ -154,6 +154,11 @@ enum SQLiteSchema {
                 try db.execute(sql: "UPDATE tokens SET organisation = ? WHERE organisation IS NULL", arguments: [id])
             }
         }
+        migrator.registerMigration("v6-generation") { db in
+            // Bumped by every commit that changes what a page may hold (objects added or
+            // deleted, TLP:RED grants): readers may keep finished pages while it stays put.
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('generation', 0)")
+        }
         return migrator
     }
 }

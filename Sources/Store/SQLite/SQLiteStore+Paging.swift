@@ -37,26 +37,31 @@ extension SQLiteStore {
         return try lookup.nextRow(db)
     }
 
-    /// The access policy as a condition on `objects o` (AccessPolicy.canRead, in SQL); nil
-    /// when everything is readable. Levels are literals (a few cached statement shapes), the
-    /// organisation a bound value.
-    static func policyCondition(_ reach: AccessPolicy.Reach, defaultLevel: Int64) -> (String, [SQLiteValue])? {
+    /// The access policy as a condition on the `objects` row named `alias`
+    /// (AccessPolicy.canRead, in SQL); nil when everything is readable. Levels are literals
+    /// (a few cached statement shapes), the organisation a bound value.
+    static func policyCondition(_ reach: AccessPolicy.Reach, defaultLevel: Int64, alias o: String = "o") -> (String, [SQLiteValue])? {
         if reach.unrestricted || reach.maxLevel == .red { return nil }
-        let level = "coalesce(o.tlp, \(defaultLevel))"
+        let level = "coalesce(\(o).tlp, \(defaultLevel))"
         guard let org = reach.organisation else { return ("\(level) <= \(reach.maxLevel.rawValue)", []) }
         return ("""
-            (\(level) <= \(reach.maxLevel.rawValue) OR o.owner_org = ? OR (\(level) = \(TLP.red.rawValue) AND EXISTS (
-                SELECT 1 FROM red_grants g WHERE g.stix_id = o.stix_id AND g.owner_org = o.owner_org AND g.recipient = ?)))
+            (\(level) <= \(reach.maxLevel.rawValue) OR \(o).owner_org = ? OR (\(level) = \(TLP.red.rawValue) AND EXISTS (
+                SELECT 1 FROM red_grants g WHERE g.stix_id = \(o).stix_id AND g.owner_org = \(o).owner_org AND g.recipient = ?)))
             """, [.text(org), .text(org)])
     }
 
     /// One page, read with raw statements: the hot path of TAXII reads, where GRDB's row
     /// decoding cost more than SQLite's own work.
     static func page(_ db: Database, _ query: PageQuery) throws -> ObjectPage {
-        let limit = max(1, query.limit)
         guard let (collection, reach, defaultLevel) = try collectionReach(db, query.collectionID, query.viewer) else {
             throw StoreError.unknownCollection(query.collectionID)
         }
+        return try page(db, query, collection: collection, reach: reach, defaultLevel: defaultLevel)
+    }
+
+    /// One page of a resolved collection, read as `reach` allows.
+    static func page(_ db: Database, _ query: PageQuery, collection: Int64, reach: AccessPolicy.Reach, defaultLevel: Int64) throws -> ObjectPage {
+        let limit = max(1, query.limit)
         // Both bounds become one lower bound on seq (see the schema): one index seek.
         var lowerBound = query.cursor?.sequence ?? 0
         if let after = query.addedAfter {
@@ -76,23 +81,37 @@ extension SQLiteStore {
         }
         if !query.ids.isEmpty { conditions.append("o.stix_id IN \(list(query.ids) { .text($0.lowercased()) })") }
         if !query.types.isEmpty { conditions.append("o.type IN \(list(query.types) { .text($0) })") }
+        let policy = { (alias: String) in policyCondition(reach, defaultLevel: defaultLevel, alias: alias) }
+        if let (condition, policyValues) = policy("o") {
+            conditions.append(condition)
+            values += policyValues
+        }
+        // First, last and the latest spec version are chosen among the versions the reader may
+        // read: a newer version it may not see must neither hide the one it may (a refusal looks
+        // like absence) nor reveal that it exists. The writer's flags answer for versions with
+        // no unreadable rival; only rows they exclude need a look at their rivals.
+        func amongReadable(_ flag: Int64, rival: String) -> String {
+            guard let (readable, policyValues) = policy("v") else { return "o.flags & \(flag)" }
+            values += policyValues
+            return """
+                (o.flags & \(flag) OR NOT EXISTS (SELECT 1 FROM objects v WHERE v.collection = o.collection AND v.stix_id = o.stix_id \
+                AND \(rival) AND \(readable)))
+                """
+        }
+        let sameSpec = "v.spec_version = o.spec_version"
         switch query.versions {
-        case .last: conditions.append("o.flags & \(VersionFlags.last)")
-        case .first: conditions.append("o.flags & \(VersionFlags.first)")
+        case .last: conditions.append(amongReadable(VersionFlags.last, rival: "\(sameSpec) AND v.version_us > o.version_us"))
+        case .first: conditions.append(amongReadable(VersionFlags.first, rival: "\(sameSpec) AND v.version_us < o.version_us"))
         case .all: break
         case .exact(let versions):
             // The version TAXII reports: modified, else created, else date_added.
             let list = list(versions) { .integer($0) }
             conditions.append(versions.isEmpty ? "0" : "(CASE WHEN o.version_us = 0 THEN coalesce(o.created_us, o.date_added_us) ELSE o.version_us END) IN \(list)")
         }
-        if let (condition, policyValues) = policyCondition(reach, defaultLevel: defaultLevel) {
-            conditions.append(condition)
-            values += policyValues
-        }
         if let specs = query.specVersions {
             conditions.append("o.spec_version IN \(list(specs) { .text($0) })")
         } else {
-            conditions.append("o.flags & \(VersionFlags.latestSpec)")
+            conditions.append(amongReadable(VersionFlags.latestSpec, rival: "v.spec_version > o.spec_version"))
         }
         let sql = """
             SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version, o.version_text\(query.withContent ? ", o.raw" : "") FROM objects o
@@ -105,7 +124,13 @@ extension SQLiteStore {
         for (i, value) in values.enumerated() { rows.bind(Int32(i + 1), value) }
         var objects: [StoredObject] = []
         objects.reserveCapacity(min(limit + 1, 1024))
+        let contentOnly = query.contentOnly && query.withContent
         while try rows.nextRow(db) {
+            if contentOnly {
+                objects.append(StoredObject(sequence: rows.int64(0), collectionID: query.collectionID, id: "", type: "",
+                                            dateAdded: rows.int64(3), modified: nil, raw: rows.bytes(7)))
+                continue
+            }
             let version = rows.int64(4)
             objects.append(StoredObject(sequence: rows.int64(0), collectionID: query.collectionID, id: rows.text(1) ?? "",
                                         type: rows.text(2) ?? "", dateAdded: rows.int64(3), modified: version == 0 ? nil : version,
@@ -143,7 +168,10 @@ extension SQLiteStore {
             // Index rows go with their object (ON DELETE CASCADE; foreign keys are on outside ingest).
             try db.execute(sql: "DELETE FROM objects WHERE collection = ?1 AND stix_id = ?2" + condition, arguments: arguments)
             let removed = db.changesCount
-            if removed > 0 { try db.execute(sql: VersionFlags.refresh, arguments: [collection, id.lowercased()]) }
+            if removed > 0 {
+                try db.execute(sql: VersionFlags.refresh, arguments: [collection, id.lowercased()])
+                try Self.bumpGeneration(db)
+            }
             return removed
         }
     }

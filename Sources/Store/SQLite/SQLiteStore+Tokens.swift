@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import STIX
 
-extension SQLiteStore: TokenStore, StatusStore {
+extension SQLiteStore: TokenStore, StatusStore, SynchronousPageReader {
     public func createToken(name: String, role: Role, organisation: String?, secret: String?, expires: Int64?) async throws -> (id: String, secret: String) {
         let secret = secret ?? TokenSecrets.generate()
         let id = STIXUUID.random().description
@@ -33,11 +33,34 @@ extension SQLiteStore: TokenStore, StatusStore {
     }
 
     public func page(_ query: PageQuery, authenticating secret: String) async throws -> (principal: Principal, page: ObjectPage)? {
+        try pageNow(query, authenticating: secret)
+    }
+
+    public func pageNow(_ query: PageQuery, authenticating secret: String) throws -> (principal: Principal, page: ObjectPage)? {
         try read { db in
             guard let principal = try Self.principal(db, secret) else { return nil }
             var query = query
             query.viewer = principal.viewer
             return (principal, try Self.page(db, query))
+        }
+    }
+
+    public func accessNow(collection key: String, authenticating secret: String) throws -> PageAccess? {
+        try read { db in
+            guard let principal = try Self.principal(db, secret) else { return nil }
+            guard let (collection, reach, defaultLevel) = try Self.collectionReach(db, key, principal.viewer) else {
+                throw StoreError.unknownCollection(key)
+            }
+            let generation = SQLiteBinding(try db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'generation'"))
+            let current = try generation.nextRow(db) ? generation.int64(0) : 0
+            return PageAccess(principal: principal, key: .init(collection: collection, reach: reach, defaultLevel: defaultLevel),
+                              generation: current)
+        }
+    }
+
+    public func pageNow(_ query: PageQuery, access: PageAccess) throws -> ObjectPage {
+        try read { db in
+            try Self.page(db, query, collection: access.key.collection, reach: access.key.reach, defaultLevel: access.key.defaultLevel)
         }
     }
 

@@ -158,6 +158,7 @@ public final class SQLiteStore: ObjectStore {
                 }
                 if report.added > 0 {
                     try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'last_date_added_us'", arguments: [dateAdded])
+                    try Self.bumpGeneration(db)
                     report.dateAdded = dateAdded
                 }
                 report.committed = true
@@ -188,6 +189,11 @@ public final class SQLiteStore: ObjectStore {
     static func collection(_ row: Row) -> CollectionInfo {
         CollectionInfo(id: row[0], alias: row[1], title: row[2], description: row[3],
                        visibility: visibility(kind: row[4], owner: row[5]), defaultLevel: TLP(rawValue: row[6]) ?? .red)
+    }
+
+    /// Marks a change of what pages hold (see the `generation` meta row).
+    static func bumpGeneration(_ db: Database) throws {
+        try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'generation'")
     }
 
     static func nowMicros() -> Int64 {
