@@ -23,6 +23,8 @@ public struct TAXIIConfiguration: Sendable {
     public var title: String
     /// POST bodies larger than this are ingested in the background (status `pending`).
     public var backgroundThreshold: Int = 4 << 20
+    /// The lowest level logged; `.info` logs one line per request, `.warning` none.
+    public var logLevel: Logger.Level = .info
     /// Failed authentications allowed per source address and minute before it gets 429 (0: no limit).
     public var authFailureLimit = 20
     /// Most bytes of finished objects pages kept in memory for repeated reads (0: none).
@@ -76,7 +78,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         var http1 = HTTP1Channel.Configuration()
         if let reader = store as? any SynchronousPageReader {
             let answer = objectsAnswer(reader)
-            let logger = Logger(label: "Accord")
+            let logger = self.logger
             http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ObjectsFastPath(answer: answer, logger: logger)])
         }
         var server = HTTPServerBuilder.http1(configuration: http1)
@@ -88,7 +90,15 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
             server = try .tls(.http1(configuration: http1), tlsConfiguration: settings)
         }
         return Application(router: router(), server: server,
-                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"))
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
+                           logger: logger)
+    }
+
+    /// The server's logger, at the configured level.
+    var logger: Logger {
+        var logger = Logger(label: "Accord")
+        logger.logLevel = configuration.logLevel
+        return logger
     }
 
     /// The routes, for embedding or testing.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Foundation
 import Hummingbird
 import Metrics
@@ -51,11 +52,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("auth-failure-limit"), help: ArgumentHelp("Failed authentications allowed per client address and minute before it gets 429 for the rest of the minute (0: no limit).", valueName: "n"))
     var authFailureLimit = 20
 
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (a line per request), notice, warning, error or critical.", valueName: "level"))
+    var logLevel = "info"
+
     @Flag(name: .customLong("allow-anonymous"), help: "Let clients without a token read the TLP:CLEAR objects of public collections (otherwise they get 401).")
     var allowAnonymous = false
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
+        }
         guard authFailureLimit >= 0 else { throw ValidationError("--auth-failure-limit must be 0 or more") }
         guard (0...4096).contains(pageCacheMB) else { throw ValidationError("--page-cache-mb must be between 0 and 4096") }
         guard maxContentLength > 0 else { throw ValidationError("--max-content-length must be positive") }
@@ -71,6 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.allowAnonymous = allowAnonymous
         settings.pageCacheBytes = pageCacheMB << 20
         settings.authFailureLimit = authFailureLimit
+        settings.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let server = TAXIIServer(store: db, configuration: settings, metrics: registry)

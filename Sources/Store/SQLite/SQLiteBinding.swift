@@ -13,11 +13,16 @@ final class SQLiteBinding {
     let handle: SQLiteStatement
     /// Keeps the statement (and so its handle) alive: uncached statements are finalized when
     /// their last reference goes.
-    private let statement: Statement
+    private let owner: AnyObject?
 
-    init(_ statement: Statement) {
-        self.statement = statement
-        handle = statement.sqliteStatement
+    convenience init(_ statement: Statement) {
+        self.init(handle: statement.sqliteStatement, owner: statement)
+    }
+
+    /// Binds into a raw statement that `owner` (if any) keeps alive.
+    init(handle: SQLiteStatement, owner: AnyObject?) {
+        self.owner = owner
+        self.handle = handle
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
@@ -48,11 +53,11 @@ final class SQLiteBinding {
     }
 
     /// Steps to the next row of a query; false when there are no more.
-    func nextRow(_ db: Database) throws -> Bool {
+    func nextRow(_ db: some SQLiteStatements) throws -> Bool {
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.failureMessage)
         }
         return false
     }

@@ -8,18 +8,18 @@ extension SQLiteStore {
     }
 
     /// The collection number of an id (or, failing that, an alias).
-    static func collectionNumber(_ db: Database, _ key: String) throws -> Int64? {
-        let lookup = SQLiteBinding(try db.cachedStatement(sql: "SELECT num FROM collections WHERE id = ?1 OR alias = ?1 ORDER BY id = ?1 DESC LIMIT 1"))
+    static func collectionNumber(_ db: some SQLiteStatements, _ key: String) throws -> Int64? {
+        let lookup = try db.cached("SELECT num FROM collections WHERE id = ?1 OR alias = ?1 ORDER BY id = ?1 DESC LIMIT 1")
         lookup.bind(1, key)
         return try lookup.nextRow(db) ? lookup.int64(0) : nil
     }
 
     /// A collection's number and what `viewer` may read in it; nil when it does not exist or
     /// is hidden from the viewer (the two look the same).
-    static func collectionReach(_ db: Database, _ key: String, _ viewer: Viewer) throws -> (num: Int64, reach: AccessPolicy.Reach, defaultLevel: Int64)? {
-        let lookup = SQLiteBinding(try db.cachedStatement(sql: """
+    static func collectionReach(_ db: some SQLiteStatements, _ key: String, _ viewer: Viewer) throws -> (num: Int64, reach: AccessPolicy.Reach, defaultLevel: Int64)? {
+        let lookup = try db.cached("""
             SELECT num, visibility, owner, default_tlp FROM collections WHERE id = ?1 OR alias = ?1 ORDER BY id = ?1 DESC LIMIT 1
-            """))
+            """)
         lookup.bind(1, key)
         guard try lookup.nextRow(db) else { return nil }
         let num = lookup.int64(0), defaultLevel = lookup.int64(3)
@@ -30,8 +30,8 @@ extension SQLiteStore {
         return reach.map { (num, $0, defaultLevel) }
     }
 
-    static func isMember(_ db: Database, community: String, organisation: String) throws -> Bool {
-        let lookup = SQLiteBinding(try db.cachedStatement(sql: "SELECT 1 FROM community_members WHERE community = ? AND organisation = ?"))
+    static func isMember(_ db: some SQLiteStatements, community: String, organisation: String) throws -> Bool {
+        let lookup = try db.cached("SELECT 1 FROM community_members WHERE community = ? AND organisation = ?")
         lookup.bind(1, community)
         lookup.bind(2, organisation)
         return try lookup.nextRow(db)
@@ -52,7 +52,7 @@ extension SQLiteStore {
 
     /// One page, read with raw statements: the hot path of TAXII reads, where GRDB's row
     /// decoding cost more than SQLite's own work.
-    static func page(_ db: Database, _ query: PageQuery) throws -> ObjectPage {
+    static func page(_ db: some SQLiteStatements, _ query: PageQuery) throws -> ObjectPage {
         guard let (collection, reach, defaultLevel) = try collectionReach(db, query.collectionID, query.viewer) else {
             throw StoreError.unknownCollection(query.collectionID)
         }
@@ -60,15 +60,15 @@ extension SQLiteStore {
     }
 
     /// One page of a resolved collection, read as `reach` allows.
-    static func page(_ db: Database, _ query: PageQuery, collection: Int64, reach: AccessPolicy.Reach, defaultLevel: Int64) throws -> ObjectPage {
+    static func page(_ db: some SQLiteStatements, _ query: PageQuery, collection: Int64, reach: AccessPolicy.Reach, defaultLevel: Int64) throws -> ObjectPage {
         let limit = max(1, query.limit)
         // Both bounds become one lower bound on seq (see the schema): one index seek.
         var lowerBound = query.cursor?.sequence ?? 0
         if let after = query.addedAfter {
-            let last = SQLiteBinding(try db.cachedStatement(sql: """
+            let last = try db.cached("""
                 SELECT seq FROM objects WHERE collection = ? AND date_added_us <= ?
                 ORDER BY date_added_us DESC, seq DESC LIMIT 1
-                """))
+                """)
             last.bind(1, collection)
             last.bind(2, after)
             if try last.nextRow(db) { lowerBound = max(lowerBound, last.int64(0)) }
@@ -120,7 +120,7 @@ extension SQLiteStore {
             """
         // Plain pages share a handful of statements; id and value lists would fill the cache.
         let hasLists = !query.ids.isEmpty || !query.types.isEmpty || query.specVersions != nil || { if case .exact = query.versions { true } else { false } }()
-        let rows = SQLiteBinding(hasLists ? try db.makeStatement(sql: sql) : try db.cachedStatement(sql: sql))
+        let rows = hasLists ? try db.uncached(sql) : try db.cached(sql)
         for (i, value) in values.enumerated() { rows.bind(Int32(i + 1), value) }
         var objects: [StoredObject] = []
         objects.reserveCapacity(min(limit + 1, 1024))

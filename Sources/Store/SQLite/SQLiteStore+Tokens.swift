@@ -46,12 +46,12 @@ extension SQLiteStore: TokenStore, StatusStore, SynchronousPageReader {
     }
 
     public func accessNow(collection key: String, authenticating secret: String) throws -> PageAccess? {
-        try read { db in
+        try threadRead { db in
             guard let principal = try Self.principal(db, secret) else { return nil }
             guard let (collection, reach, defaultLevel) = try Self.collectionReach(db, key, principal.viewer) else {
                 throw StoreError.unknownCollection(key)
             }
-            let generation = SQLiteBinding(try db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'generation'"))
+            let generation = try db.cached("SELECT value FROM meta WHERE key = 'generation'")
             let current = try generation.nextRow(db) ? generation.int64(0) : 0
             return PageAccess(principal: principal, key: .init(collection: collection, reach: reach, defaultLevel: defaultLevel),
                               generation: current)
@@ -59,16 +59,16 @@ extension SQLiteStore: TokenStore, StatusStore, SynchronousPageReader {
     }
 
     public func pageNow(_ query: PageQuery, access: PageAccess) throws -> ObjectPage {
-        try read { db in
+        try threadRead { db in
             try Self.page(db, query, collection: access.key.collection, reach: access.key.reach, defaultLevel: access.key.defaultLevel)
         }
     }
 
-    static func principal(_ db: Database, _ secret: String) throws -> Principal? {
-        let lookup = SQLiteBinding(try db.cachedStatement(sql: """
+    static func principal(_ db: some SQLiteStatements, _ secret: String) throws -> Principal? {
+        let lookup = try db.cached("""
             SELECT id, name, role, organisation FROM tokens
             WHERE secret_sha256 = ? AND revoked_us IS NULL AND (expires_us IS NULL OR expires_us > ?)
-            """))
+            """)
         lookup.bind(1, TokenSecrets.hash(secret))
         lookup.bind(2, nowMicros())
         guard try lookup.nextRow(db), let role = Role(rawValue: lookup.text(2) ?? "") else { return nil }

@@ -45,6 +45,12 @@ public final class SQLiteStore: ObjectStore {
     /// bound themselves by sequence numbers, which only grow).
     func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.unsafeRead(body) }
 
+    /// Runs a read on the calling thread's own connection (`ThreadConnection`), for the
+    /// synchronous fast path of event-loop threads.
+    func threadRead<T>(_ body: (ThreadConnection) throws -> T) throws -> T {
+        try body(ThreadConnections.current(path: path))
+    }
+
     public func collections() async throws -> [CollectionInfo] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.collectionColumns) FROM collections ORDER BY created_us, id").map(Self.collection)
