@@ -202,6 +202,8 @@ extension TAXIIServer {
         // Only the owner organisation's versions go; others' stay, and look absent.
         let removed = try await store.delete(id: objectID, from: c.id, versions: versions, by: principal.viewer)
         if removed == 0 { throw TAXIIError(status: 404, title: "Not found", description: "no object '\(objectID)' in this collection") }
+        try await store.appendAudit([AuditEntry(actor: principal.tokenID, organisation: principal.organisation, action: "objects.delete",
+                                                target: objectID, detail: "\(removed) version(s) from collection \(c.id)")])
         return Response(status: .ok, headers: [.contentType: MediaTypes.taxii])
     }
 
@@ -226,8 +228,10 @@ extension TAXIIServer {
                 throw TAXIIError(status: 400, title: "Bad request", description: "the body is not a TAXII envelope: \(error)")
             }
             let pending = pendingStatusBody(id: statusID, received: received, count: count)
-            try await store.savePending(id: statusID, collectionID: c.id, received: received.microseconds, body: bytes, status: pending)
-            startBackgroundIngest(id: statusID, collectionID: c.id, received: received, body: bytes, organisation: principal.organisation)
+            try await store.savePending(id: statusID, collectionID: c.id, received: received.microseconds, body: bytes, status: pending,
+                                        organisation: principal.organisation, actor: principal.tokenID)
+            startBackgroundIngest(id: statusID, collectionID: c.id, received: received, body: bytes, organisation: principal.organisation,
+                                  actor: principal.tokenID)
             return TAXIIResponse.json(pending, status: 202)
         }
         let report: IngestReport
@@ -237,6 +241,7 @@ extension TAXIIServer {
             throw TAXIIError(status: 400, title: "Bad request", description: "the body is not a TAXII envelope: \(error)")
         }
         Self.ingestedObjects.increment(by: report.added)
+        try await store.appendAudit([Self.ingestAudit(principal, collectionID: c.id, report: report)])
         let body = statusBody(id: statusID, received: received, report: report)
         try await store.saveStatus(id: statusID, collectionID: c.id, body: body)
         return TAXIIResponse.json(body, status: 202)
@@ -250,13 +255,16 @@ extension TAXIIServer {
 
     /// Ingests a kept body and replaces its pending status with the final one. A body that turns
     /// out not to be an envelope completes with every object counted as failed.
-    func startBackgroundIngest(id: String, collectionID: String, received: Timestamp, body: [UInt8], organisation: String?) {
+    func startBackgroundIngest(id: String, collectionID: String, received: Timestamp, body: [UInt8], organisation: String?,
+                               actor: String = "resumed ingest") {
         let server = self
         Task.detached {
             let final: [UInt8]
             do {
                 let report = try await server.ingest(body, into: collectionID, organisation: organisation)
                 Self.ingestedObjects.increment(by: report.added)
+                try? await server.store.appendAudit([AuditEntry(actor: actor, organisation: organisation, action: "objects.add",
+                                                                target: collectionID, detail: Self.ingestDetail(report))])
                 final = server.statusBody(id: id, received: received, report: report)
             } catch {
                 var report = IngestReport()
@@ -271,9 +279,20 @@ extension TAXIIServer {
     public func resumePendingIngests() async throws -> Int {
         let pending = try await store.pendingIngests()
         for p in pending {
-            startBackgroundIngest(id: p.id, collectionID: p.collectionID, received: Timestamp(microseconds: p.received), body: p.body, organisation: nil)
+            startBackgroundIngest(id: p.id, collectionID: p.collectionID, received: Timestamp(microseconds: p.received), body: p.body,
+                                  organisation: p.organisation, actor: p.actor ?? "resumed ingest")
         }
         return pending.count
+    }
+
+    /// The audit entry of a completed POST.
+    static func ingestAudit(_ principal: Principal, collectionID: String, report: IngestReport) -> AuditEntry {
+        AuditEntry(actor: principal.tokenID, organisation: principal.organisation, action: "objects.add", target: collectionID,
+                   detail: ingestDetail(report))
+    }
+
+    static func ingestDetail(_ report: IngestReport) -> String {
+        "added \(report.added), unchanged \(report.unchanged), rejected \(report.rejectedCount)"
     }
 
     static func countObjects(_ bytes: [UInt8]) throws -> Int {

@@ -52,7 +52,7 @@ public struct TAXIIConfiguration: Sendable {
 /// let server = TAXIIServer(store: store, configuration: .init(port: 8080))
 /// try await server.application().runService()
 /// ```
-public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & DirectoryStore>: Sendable {
+public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & DirectoryStore & AuditStore>: Sendable {
     let store: Backend
     let configuration: TAXIIConfiguration
     let metrics: PrometheusCollectorRegistry?
@@ -199,7 +199,11 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
             if error.status == 401 {
                 response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"#
                 // A token that names no live principal is a failed authentication; no token is not.
-                if secret != nil { limiter.recordFailure(address) }
+                if secret != nil {
+                    limiter.recordFailure(address)
+                    try? await store.appendAudit([AuditEntry(actor: address ?? "unknown address", action: "auth.failure",
+                                                             target: request.uri.path, detail: "a token that names no live principal")])
+                }
             }
             return response
         } catch let error as StoreError {

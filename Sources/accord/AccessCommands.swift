@@ -38,6 +38,7 @@ struct TokenCommand: AsyncParsableCommand {
             let expires = days.map { Int64((Date().timeIntervalSince1970 + Double($0) * 86_400) * 1_000_000) }
             let (id, secret) = try await db.createToken(name: name, role: Role(rawValue: role)!, organisation: organisation.id,
                                                         secret: nil, expires: expires)
+            try await db.auditCLI("token.create", target: id, detail: "\(name): \(role) of \(organisation.name)")
             Terminal.note("token \(id) for '\(organisation.name)' (\(role)); the secret below is shown once, only its hash is kept")
             print(secret)
         }
@@ -64,7 +65,9 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "The token id (from `accord token list`).") var id: String
 
         func run() async throws {
-            try await store.open(create: false).revokeToken(id)
+            let db = try await store.open(create: false)
+            try await db.revokeToken(id)
+            try await db.auditCLI("token.revoke", target: id)
             Terminal.note("revoked token \(id)")
         }
     }
@@ -120,6 +123,7 @@ struct CollectionCommand: AsyncParsableCommand {
             }
             let c = try await db.createCollection(alias: alias, title: title ?? alias, description: description,
                                                   visibility: visibility, defaultLevel: Self.level(defaultTLP)!)
+            try await db.auditCLI("collection.add", target: c.id, detail: "\(alias), \(visibility), default \(c.defaultLevel)")
             print("\(c.id)\t\(c.alias)")
         }
     }

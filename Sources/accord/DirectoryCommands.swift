@@ -33,7 +33,9 @@ struct OrgCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let org = try await store.open().createOrganisation(name: name, country: country, sector: sector)
+            let db = try await store.open()
+            let org = try await db.createOrganisation(name: name, country: country, sector: sector)
+            try await db.auditCLI("org.add", target: org.id, detail: "\(name) (\(org.country), \(sector))")
             print("\(org.id)\t\(org.name)\t\(org.country)\t\(org.sector)\t\(org.identityID)")
         }
     }
@@ -55,7 +57,10 @@ struct OrgCommand: AsyncParsableCommand {
         @Argument(help: "Its id or name.") var organisation: String
 
         func run() async throws {
-            try await store.open(create: false).removeOrganisation(organisation)
+            let db = try await store.open(create: false)
+            let org = try await db.requireOrganisation(organisation)
+            try await db.removeOrganisation(org.id)
+            try await db.auditCLI("org.remove", target: org.id, detail: org.name)
             Terminal.note("removed organisation '\(organisation)' and its tokens")
         }
     }
@@ -79,7 +84,9 @@ struct CommunityCommand: AsyncParsableCommand {
         @Argument(help: "Its unique name.") var name: String
 
         func run() async throws {
-            let c = try await store.open().createCommunity(name: name)
+            let db = try await store.open()
+            let c = try await db.createCommunity(name: name)
+            try await db.auditCLI("community.add", target: c.id, detail: name)
             print("\(c.id)\t\(c.name)")
         }
     }
@@ -91,7 +98,9 @@ struct CommunityCommand: AsyncParsableCommand {
         @Argument(help: "Organisation id or name.") var organisation: String
 
         func run() async throws {
-            try await store.open(create: false).setMembership(community: community, organisation: organisation, member: true)
+            let db = try await store.open(create: false)
+            try await db.setMembership(community: community, organisation: organisation, member: true)
+            try await db.auditCLI("community.join", target: community, detail: organisation)
         }
     }
 
@@ -102,7 +111,9 @@ struct CommunityCommand: AsyncParsableCommand {
         @Argument(help: "Organisation id or name.") var organisation: String
 
         func run() async throws {
-            try await store.open(create: false).setMembership(community: community, organisation: organisation, member: false)
+            let db = try await store.open(create: false)
+            try await db.setMembership(community: community, organisation: organisation, member: false)
+            try await db.auditCLI("community.leave", target: community, detail: organisation)
         }
     }
 
@@ -137,6 +148,7 @@ struct ShareCommand: AsyncParsableCommand {
         let db = try await store.open(create: false)
         let owner = try await db.requireOrganisation(owner)
         try await db.share(objectID: object, owner: owner.id, with: recipient)
+        try await db.auditCLI("object.share", target: object, detail: "RED versions of \(owner.name) shared with \(recipient)")
         Terminal.note("'\(recipient)' may now read the TLP:RED versions of \(object) owned by '\(owner.name)'")
     }
 }

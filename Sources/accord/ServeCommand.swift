@@ -104,13 +104,15 @@ struct ServeCommand: AsyncParsableCommand {
                 guard secret.utf8.count >= 32 else {
                     throw CommandFailure("ACCORD_ADMIN_TOKEN must be at least 32 characters (use a random value)")
                 }
-                _ = try await db.createToken(name: "admin (ACCORD_ADMIN_TOKEN)", role: .admin, organisation: try await db.operatorOrganisation().id, secret: secret)
+                let (id, _) = try await db.createToken(name: "admin (ACCORD_ADMIN_TOKEN)", role: .admin, organisation: try await db.operatorOrganisation().id, secret: secret)
+                try await db.appendAudit([AuditEntry(actor: "serve", action: "token.create", target: id, detail: "admin token from ACCORD_ADMIN_TOKEN")])
             }
             Terminal.say("Admin token: the value of ACCORD_ADMIN_TOKEN")
             return
         }
         guard try await db.tokenCount() == 0 else { return }
-        let (_, secret) = try await db.createToken(name: "admin (first start)", role: .admin, organisation: try await db.operatorOrganisation().id, secret: nil)
+        let (id, secret) = try await db.createToken(name: "admin (first start)", role: .admin, organisation: try await db.operatorOrganisation().id, secret: nil)
+        try await db.appendAudit([AuditEntry(actor: "serve", action: "token.create", target: id, detail: "admin token of the first start")])
         Terminal.say("Admin token (shown once; only its hash is stored): \(secret)")
     }
 }

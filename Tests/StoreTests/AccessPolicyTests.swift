@@ -42,3 +42,27 @@ struct AccessPolicyTests {
         #expect(AccessPolicy.canWrite(role: .sync, organisation: a, visibility: .public, isMember: member))
     }
 }
+
+@Suite("Audit log chain")
+struct AuditChainTests {
+    @Test("the hash covers every field; a missing field differs from an empty one; appends chain and verify")
+    func chain() async throws {
+        let e = AuditEntry(actor: "cli", organisation: nil, action: "org.add", target: "x", detail: "")
+        let h = AuditRecord.hash(previous: AuditRecord.origin, sequence: 1, time: 5, entry: e)
+        var other = e
+        other.organisation = ""
+        #expect(AuditRecord.hash(previous: AuditRecord.origin, sequence: 1, time: 5, entry: other) != h)
+        other = e
+        other.detail = nil
+        #expect(AuditRecord.hash(previous: AuditRecord.origin, sequence: 1, time: 5, entry: other) != h)
+        #expect(AuditRecord.hash(previous: AuditRecord.origin, sequence: 2, time: 5, entry: e) != h)
+        let t = try TemporaryStore()
+        try await t.store.appendAudit([e, AuditEntry(actor: "t1", action: "objects.add", target: "c")])
+        try await t.store.appendAudit([AuditEntry(actor: "t2", action: "auth.failure")])
+        let records = try await t.store.auditTail(10)
+        #expect(records.map(\.sequence) == [1, 2, 3])
+        #expect(records[1].previousHash == records[0].hash && records[2].previousHash == records[1].hash)
+        let verification = try await t.store.verifyAudit()
+        #expect(verification.count == 3 && verification.failure == nil && verification.head == records[2].hash)
+    }
+}

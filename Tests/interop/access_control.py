@@ -206,8 +206,51 @@ def main():
             stop_server(anonymous_server)
     finally:
         stop_server(server)
+    try:
+        audit_log(args.accord, data, check)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
     return check.finish()
+
+
+def audit_log(accord, data, check):
+    """The audit log holds the run's administrative changes, writes and failed logins, and
+    `accord audit verify` notices an edited, a removed and a reordered record."""
+    import sqlite3
+
+    def run(*argv):
+        return subprocess.run([accord, *argv, "--data", data], capture_output=True, text=True)
+
+    verify = run("audit", "verify")
+    check(verify.returncode == 0 and "intact" in verify.stdout, "accord audit verify passes on an untouched store", verify.stdout + verify.stderr)
+    tail = run("audit", "tail", "-n", "1000").stdout
+    actions = {line.split("\t")[4] for line in tail.splitlines() if line.count("\t") >= 6}
+    wanted = {"org.add", "community.add", "community.join", "collection.add", "token.create", "token.revoke", "object.share",
+              "objects.add", "objects.delete", "auth.failure"}
+    check(wanted <= actions, "the log records administrative changes, writes and failed logins", sorted(wanted - actions))
+    check(not any(tok in tail for tok in ("acc_",)), "no token secret appears in the audit log")
+    path = os.path.join(data, "accord.sqlite")
+    pristine = open(path, "rb").read()
+    for what, sql, needle in (("edited", "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 3", "record 3"),
+                              ("removed", "DELETE FROM audit_log WHERE seq = 4", "record 5"),
+                              ("reordered", None, "record 5")):
+        with open(path, "wb") as f:
+            f.write(pristine)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        db = sqlite3.connect(path)
+        if sql is None:  # swap records 5 and 6
+            db.execute("UPDATE audit_log SET seq = -5 WHERE seq = 5")
+            db.execute("UPDATE audit_log SET seq = 5 WHERE seq = 6")
+            db.execute("UPDATE audit_log SET seq = 6 WHERE seq = -5")
+        else:
+            db.execute(sql)
+        db.commit()
+        db.close()
+        r = run("audit", "verify")
+        check(r.returncode != 0 and needle in r.stderr, "accord audit verify fails on a store with a record %s by the sqlite3 shell" % what,
+              r.stdout + r.stderr)
 
 
 if __name__ == "__main__":

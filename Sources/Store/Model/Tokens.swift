@@ -75,6 +75,22 @@ public struct TokenInfo: Sendable, Equatable {
     public var revoked: Int64?
 }
 
+/// A POST body kept for ingesting in the background.
+public struct PendingIngest: Sendable {
+    /// Its status resource id.
+    public var id: String
+    /// Target collection id.
+    public var collectionID: String
+    /// When the request arrived (microseconds).
+    public var received: Int64
+    /// The envelope.
+    public var body: [UInt8]
+    /// The submitting principal's organisation: the owner of the objects it adds.
+    public var organisation: String?
+    /// The submitting token's id, for the audit log.
+    public var actor: String?
+}
+
 /// A store that can authenticate and read a page synchronously on the calling thread; the
 /// TAXII server answers plain GET objects requests with it straight from the connection's
 /// event loop. A store whose reads must wait (a network database) does not offer it.
@@ -155,9 +171,11 @@ public protocol StatusStore: Sendable {
     func status(id: String) async throws -> [UInt8]?
     /// Keeps a request body to ingest in the background, with its `pending` status, so the
     /// ingest can resume after a restart.
-    func savePending(id: String, collectionID: String, received: Int64, body: [UInt8], status: [UInt8]) async throws
-    /// Ingests not finished yet: status id, collection, receipt time, body.
-    func pendingIngests() async throws -> [(id: String, collectionID: String, received: Int64, body: [UInt8])]
+    /// The submitter's organisation (the owner of what the body adds) and token id are kept too.
+    func savePending(id: String, collectionID: String, received: Int64, body: [UInt8], status: [UInt8],
+                     organisation: String?, actor: String?) async throws
+    /// Ingests not finished yet, oldest first.
+    func pendingIngests() async throws -> [PendingIngest]
     /// Replaces a pending ingest's status with its final one and drops the kept body.
     func completePending(id: String, status: [UInt8]) async throws
 }

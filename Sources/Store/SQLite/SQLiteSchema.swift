@@ -159,6 +159,25 @@ enum SQLiteSchema {
             // deleted, TLP:RED grants): readers may keep finished pages while it stays put.
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('generation', 0)")
         }
+        migrator.registerMigration("v7-audit") { db in
+            try db.execute(sql: """
+                -- Append-only and hash-chained (see AuditRecord.hash); never updated or deleted.
+                CREATE TABLE audit_log (
+                    seq INTEGER PRIMARY KEY,
+                    at_us INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    organisation TEXT,
+                    action TEXT NOT NULL,
+                    target TEXT,
+                    detail TEXT,
+                    prev_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                -- A resumed background ingest must still know who submitted it (the owner).
+                ALTER TABLE pending_ingests ADD COLUMN organisation TEXT;
+                ALTER TABLE pending_ingests ADD COLUMN actor TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -90,19 +90,20 @@ extension SQLiteStore: TokenStore, StatusStore, SynchronousPageReader {
         }
     }
 
-    public func savePending(id: String, collectionID: String, received: Int64, body: [UInt8], status: [UInt8]) async throws {
+    public func savePending(id: String, collectionID: String, received: Int64, body: [UInt8], status: [UInt8],
+                            organisation: String?, actor: String?) async throws {
         try await pool.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO statuses(id, collection, created_us, body) VALUES (?, ?, ?, ?)",
                            arguments: [id, collectionID, Self.nowMicros(), Data(status)])
-            try db.execute(sql: "INSERT INTO pending_ingests(id, collection, received_us, body) VALUES (?, ?, ?, ?)",
-                           arguments: [id, collectionID, received, Data(body)])
+            try db.execute(sql: "INSERT INTO pending_ingests(id, collection, received_us, body, organisation, actor) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, collectionID, received, Data(body), organisation, actor])
         }
     }
 
-    public func pendingIngests() async throws -> [(id: String, collectionID: String, received: Int64, body: [UInt8])] {
+    public func pendingIngests() async throws -> [PendingIngest] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, collection, received_us, body FROM pending_ingests ORDER BY received_us").map {
-                (id: $0[0], collectionID: $0[1], received: $0[2], body: [UInt8]($0[3] as Data))
+            try Row.fetchAll(db, sql: "SELECT id, collection, received_us, body, organisation, actor FROM pending_ingests ORDER BY received_us").map {
+                PendingIngest(id: $0[0], collectionID: $0[1], received: $0[2], body: [UInt8]($0[3] as Data), organisation: $0[4], actor: $0[5])
             }
         }
     }

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: AuditStore {
+    public func appendAudit(_ entries: [AuditEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await pool.write { db in
+            let last = try Row.fetchOne(db, sql: "SELECT seq, at_us, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            var sequence: Int64 = last?[0] ?? 0
+            var previous: [UInt8] = last.map { [UInt8]($0[2] as Data) } ?? AuditRecord.origin
+            // Times never go backwards along the chain, even if the clock does.
+            let time = max(Self.nowMicros(), last?[1] ?? 0)
+            for entry in entries {
+                sequence += 1
+                let hash = AuditRecord.hash(previous: previous, sequence: sequence, time: time, entry: entry)
+                try db.execute(sql: """
+                    INSERT INTO audit_log(seq, at_us, actor, organisation, action, target, detail, prev_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [sequence, time, entry.actor, entry.organisation, entry.action, entry.target, entry.detail,
+                                     Data(previous), Data(hash)])
+                previous = hash
+            }
+        }
+    }
+
+    public func auditTail(_ count: Int) async throws -> [AuditRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM (SELECT seq, at_us, actor, organisation, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                             arguments: [max(0, count)]).map(Self.auditRecord)
+        }
+    }
+
+    public func verifyAudit() async throws -> AuditVerification {
+        try read { db in
+            var expectedSequence: Int64 = 1
+            var previous = AuditRecord.origin
+            var count = 0
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, at_us, actor, organisation, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq")
+            while let row = try rows.next() {
+                let record = Self.auditRecord(row)
+                count += 1
+                let failure: String?
+                if record.sequence != expectedSequence {
+                    failure = "expected record \(expectedSequence) here: records were removed or renumbered"
+                } else if record.previousHash != previous {
+                    failure = "its previous hash does not match record \(expectedSequence - 1): records were removed, reordered or rewritten"
+                } else if record.hash != AuditRecord.hash(previous: previous, sequence: record.sequence, time: record.time, entry: record.entry) {
+                    failure = "its content does not match its hash: the record was edited"
+                } else {
+                    failure = nil
+                }
+                if let failure { return AuditVerification(count: count, failure: (record.sequence, failure), head: previous) }
+                previous = record.hash
+                expectedSequence += 1
+            }
+            return AuditVerification(count: count, failure: nil, head: previous)
+        }
+    }
+
+    static func auditRecord(_ row: Row) -> AuditRecord {
+        AuditRecord(sequence: row[0], time: row[1],
+                    entry: AuditEntry(actor: row[2], organisation: row[3], action: row[4], target: row[5], detail: row[6]),
+                    previousHash: [UInt8](row[7] as Data), hash: [UInt8](row[8] as Data))
+    }
+}
