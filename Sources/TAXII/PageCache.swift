@@ -23,6 +23,8 @@ final class PageCache: Sendable {
         let generation: Int64
         let fields: HTTPFields
         let body: ByteBuffer
+        /// What the page shows of sensitive content, for the audit log of each read.
+        let audit: PageAudit
     }
 
     private struct State: ~Copyable {

@@ -137,20 +137,27 @@ extension TAXIIServer {
     /// routes should answer instead (they then give the error the client must see). The token
     /// is checked on every request; the page may come from the page cache.
     func objectsAnswer(_ reader: any SynchronousPageReader) -> ObjectsFastPath.Answer {
-        let cache = pageCache, limiter = limiter
+        let cache = pageCache, limiter = limiter, audit = readAudit
         return { path, rawQuery, authorization, address in
             // A blocked address hears its 429 from the routes.
             guard limiter.retryAfter(address) == nil else { return nil }
-            let key = path.dropFirst("/api/collections/".count).prefix { $0 != "/" }
+            let key = String(path.dropFirst("/api/collections/".count).prefix { $0 != "/" })
             guard !key.contains("%"), let secret = Credentials.secret(fromAuthorization: authorization),
-                  let access = try? reader.accessNow(collection: String(key), authenticating: secret) else { return nil }
+                  let access = try? reader.accessNow(collection: key, authenticating: secret) else { return nil }
             let cacheKey = PageCache.Key(access: access.key, query: String(rawQuery ?? ""))
-            if let kept = cache.get(cacheKey, generation: access.generation) { return (kept.fields, kept.body) }
-            guard var query = try? ObjectFilters.pageQuery(from: Self.queryItems(rawQuery), collectionID: String(key)) else { return nil }
-            query.contentOnly = true
-            guard let page = try? reader.pageNow(query, access: access) else { return nil }
-            let entry = PageCache.Entry(generation: access.generation, fields: TAXIIResponse.fields(page), body: Envelopes.objectsBuffer(page))
-            cache.put(cacheKey, entry)
+            let entry: PageCache.Entry
+            if let kept = cache.get(cacheKey, generation: access.generation) {
+                entry = kept
+            } else {
+                guard var query = try? ObjectFilters.pageQuery(from: Self.queryItems(rawQuery), collectionID: key) else { return nil }
+                query.contentOnly = true
+                guard let page = try? reader.pageNow(query, access: access) else { return nil }
+                entry = PageCache.Entry(generation: access.generation, fields: TAXIIResponse.fields(page),
+                                        body: Envelopes.objectsBuffer(page), audit: PageAudit(page))
+                cache.put(cacheKey, entry)
+            }
+            audit.used(access.principal)
+            audit.read(entry.audit, by: access.principal, collection: key)
             return (entry.fields, entry.body)
         }
     }

@@ -58,6 +58,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     let metrics: PrometheusCollectorRegistry?
     let pageCache: PageCache
     let limiter: AuthFailureLimiter
+    let readAudit = ReadAudit()
     static var apiRoot: String { "/api/" }
     /// Objects newly stored through TAXII POSTs.
     static var ingestedObjects: CoreMetrics.Counter { CoreMetrics.Counter(label: "accord_ingested_objects_total") }
@@ -91,6 +92,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         }
         return Application(router: router(), server: server,
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
+                           services: [AuditFlusher(audit: readAudit, store: store)],
                            logger: logger)
     }
 
@@ -216,6 +218,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     /// The principal the caller's token names; 401 without a token or when it names none.
     func principal(of caller: Caller) async throws -> Principal {
         guard let secret = caller.secret, let principal = try await store.principal(forSecret: secret) else { throw TAXIIError.unauthorized }
+        readAudit.used(principal)
         return principal
     }
 
@@ -234,6 +237,8 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
             return (nil, try await store.page(query))
         }
         guard let answer = try await store.page(query, authenticating: secret) else { throw TAXIIError.unauthorized }
+        readAudit.used(answer.principal)
+        if query.withContent { readAudit.read(PageAudit(answer.page), by: answer.principal, collection: query.collectionID) }
         return answer
     }
 

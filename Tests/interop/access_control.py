@@ -226,8 +226,11 @@ def audit_log(accord, data, check):
     tail = run("audit", "tail", "-n", "1000").stdout
     actions = {line.split("\t")[4] for line in tail.splitlines() if line.count("\t") >= 6}
     wanted = {"org.add", "community.add", "community.join", "collection.add", "token.create", "token.revoke", "object.share",
-              "objects.add", "objects.delete", "auth.failure"}
-    check(wanted <= actions, "the log records administrative changes, writes and failed logins", sorted(wanted - actions))
+              "objects.add", "objects.delete", "auth.failure", "token.use", "objects.read.amber", "objects.read.red"}
+    check(wanted <= actions, "the log records administrative changes, writes, failed logins, token use and AMBER/RED reads",
+          sorted(wanted - actions))
+    red_reads = [line for line in tail.splitlines() if "\tobjects.read.red\t" in line]
+    check(red_reads and all("indicator--" in line for line in red_reads), "each TLP:RED read is logged with the objects' ids", red_reads[:2])
     check(not any(tok in tail for tok in ("acc_",)), "no token secret appears in the audit log")
     path = os.path.join(data, "accord.sqlite")
     pristine = open(path, "rb").read()

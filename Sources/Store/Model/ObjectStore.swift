@@ -129,11 +129,14 @@ public struct StoredObject: Sendable {
     public var specVersion: String = "2.1"
     /// The version as written in the object (`modified`, else `created`); nil for SCOs.
     public var versionText: String?
+    /// Its TLP level for readers: the strictest TLP marking, else the collection's default.
+    public var level: TLP?
 
     /// Creates a stored version (backends build these from their rows).
     public init(sequence: Int64, collectionID: String, id: String, type: String, dateAdded: Int64, modified: Int64?,
-                raw: [UInt8], specVersion: String = "2.1", versionText: String? = nil) {
+                raw: [UInt8], specVersion: String = "2.1", versionText: String? = nil, level: TLP? = nil) {
         self.versionText = versionText
+        self.level = level
         self.sequence = sequence
         self.collectionID = collectionID
         self.id = id

@@ -61,8 +61,9 @@ public struct PageQuery: Sendable {
     public var specVersions: [String]?
     /// Whether to read the objects' JSON (a TAXII manifest needs only the metadata).
     public var withContent: Bool
-    /// Only what an objects envelope needs: the JSON, date_added and position; id, type and
-    /// the version fields are left empty (a page of 100 then makes 300 fewer strings).
+    /// Only what an objects envelope and the audit log need: the JSON, date_added, position and
+    /// level (and the id of TLP:RED versions); the other fields are left empty (a page of 100
+    /// then makes 300 fewer strings).
     public var contentOnly = false
     /// Who reads: the access policy decides which versions the page holds (and whether the
     /// collection is visible at all). `.system`, the default, is the local operator.
