@@ -89,12 +89,14 @@ let benchmarks: @Sendable () -> Void = {
     let pagingStore = try! SQLiteStore(directory: paged)
     nonisolated(unsafe) var pagingCollection = ""
     nonisolated(unsafe) var deepCursor: PageCursor?
+    nonisolated(unsafe) var member = ""
     // Either paging benchmark may run first (they run in name order), so both prepare the store.
     let preparePaging: @Sendable () async throws -> Void = {
         guard pagingCollection.isEmpty else { return }
         let c = try await pagingStore.createCollection(alias: "paging", title: "paging", description: nil)
         _ = try await pagingStore.ingest(from: BundlePipeline(source: try FileByteSource(path: bundlePath)), into: c.id, options: IngestOptions())
         pagingCollection = c.id
+        member = try await pagingStore.createOrganisation(name: "member", country: "KR", sector: "government").id
         var cursor: PageCursor?
         for _ in 0..<90 { cursor = try await pagingStore.page(PageQuery(collectionID: c.id, cursor: cursor, limit: 1000)).next }
         deepCursor = cursor
@@ -104,6 +106,22 @@ let benchmarks: @Sendable () -> Void = {
     })) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try await pagingStore.page(PageQuery(collectionID: pagingCollection, limit: 1000)))
+        }
+    }
+    // The access policy's cost: the same pages of 100, read by the local operator (no policy
+    // in the query) and by an organisation (the policy as SQL conditions on every row).
+    for (name, viewer) in [("policy: 100 pages of 100, a) read without policy (local operator)", { Viewer.system }),
+                           ("policy: 100 pages of 100, b) read by an organisation (policy applied)", { Viewer.organisation(member) })] {
+        Benchmark(name, configuration: .init(timeUnits: .microseconds, maxIterations: 60, setup: { try await preparePaging() })) { benchmark in
+            for _ in benchmark.scaledIterations {
+                var query = PageQuery(collectionID: pagingCollection, limit: 100)
+                query.viewer = viewer()
+                for _ in 0..<100 {
+                    let page = try await pagingStore.page(query)
+                    blackHole(page)
+                    query.cursor = page.next
+                }
+            }
         }
     }
     Benchmark("page: 1,000 objects 90,000 deep in a 100k collection", configuration: .init(maxIterations: 50, setup: {
