@@ -21,7 +21,7 @@ struct Accord: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, ValidateCommand.self, StatsCommand.self,
-                      OrgCommand.self, CommunityCommand.self, CollectionCommand.self, TokenCommand.self, ShareCommand.self,
+                      OrgCommand.self, UserCommand.self, CommunityCommand.self, CollectionCommand.self, TokenCommand.self, ShareCommand.self,
                       AuditCommand.self]
     )
 }

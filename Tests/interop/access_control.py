@@ -180,6 +180,17 @@ def main():
 
         status, _ = c["revoked"].call("GET", "/api/collections/")
         check(status == 401, "a revoked token gets 401", status)
+
+        # Users: a person's tokens carry their organisation and role; revoking the user
+        # revokes every token of theirs at once.
+        cli("user", "add", "kim", "--org", "JPCERT", "--role", "reader", "--email", "kim@example.jp")
+        kim = [Client(base, cli("token", "create", "--user", "kim", "--name", "kim-%d" % i)) for i in range(2)]
+        check(all(k.ids(shared) == c["jp_reader"].ids(shared) for k in kim), "a user's tokens read as their organisation")
+        status, _ = kim[0].call("POST", "/api/collections/%s/objects/" % shared, {"objects": [indicator(60)]})
+        check(status == 403, "... with their role (a reader may not write)", status)
+        cli("user", "revoke", "kim")
+        check(all(k.call("GET", "/api/collections/")[0] == 401 for k in kim), "revoking a user revokes all their tokens at once")
+        check("\tkim\tJPCERT\treader\tkim@example.jp\trevoked" in cli("user", "list"), "user list shows the revoked user")
         status, _ = Client(base, None).call("GET", "/api/collections/")
         check(status == 401, "without --allow-anonymous, a request without a token gets 401", status)
 
@@ -225,7 +236,7 @@ def audit_log(accord, data, check):
     check(verify.returncode == 0 and "intact" in verify.stdout, "accord audit verify passes on an untouched store", verify.stdout + verify.stderr)
     tail = run("audit", "tail", "-n", "1000").stdout
     actions = {line.split("\t")[4] for line in tail.splitlines() if line.count("\t") >= 6}
-    wanted = {"org.add", "community.add", "community.join", "collection.add", "token.create", "token.revoke", "object.share",
+    wanted = {"org.add", "user.add", "user.revoke", "community.add", "community.join", "collection.add", "token.create", "token.revoke", "object.share",
               "objects.add", "objects.delete", "auth.failure", "token.use", "objects.read.amber", "objects.read.red"}
     check(wanted <= actions, "the log records administrative changes, writes, failed logins, token use and AMBER/RED reads",
           sorted(wanted - actions))

@@ -48,6 +48,14 @@ public protocol TokenStore: Sendable {
     /// costs one round trip; the page is read as the principal (its viewer replaces the
     /// query's). Nil when the secret is not a live token.
     func page(_ query: PageQuery, authenticating secret: String) async throws -> (principal: Principal, page: ObjectPage)?
+    /// Adds a person of an organisation with a role; their tokens carry that role.
+    func createUser(name: String, email: String?, organisation: String, role: Role) async throws -> UserInfo
+    /// Every user, by organisation and name.
+    func users() async throws -> [UserInfo]
+    /// Revokes a user (by id, or by name within its organisation) and every token of theirs, at once.
+    func revokeUser(_ key: String) async throws -> UserInfo
+    /// Creates a token for a user: their organisation and role, shown once.
+    func createToken(forUser userID: String, name: String, expires: Int64?) async throws -> (id: String, secret: String)
     /// How many tokens exist (revoked ones included).
     func tokenCount() async throws -> Int
 }
@@ -57,6 +65,22 @@ extension TokenStore {
     public func createToken(name: String, role: Role, organisation: String?, secret: String?) async throws -> (id: String, secret: String) {
         try await createToken(name: name, role: role, organisation: organisation, secret: secret, expires: nil)
     }
+}
+
+/// A person of a member organisation.
+public struct UserInfo: Sendable, Equatable {
+    /// UUIDv4 id.
+    public var id: String
+    /// Name, unique within the organisation.
+    public var name: String
+    /// Contact address, if given.
+    public var email: String?
+    /// Organisation id.
+    public var organisation: String
+    /// Role their tokens carry.
+    public var role: Role
+    /// When they were revoked, if they were.
+    public var revoked: Int64?
 }
 
 /// What the hub knows of a token: everything but its secret.

@@ -178,6 +178,22 @@ enum SQLiteSchema {
                 ALTER TABLE pending_ingests ADD COLUMN actor TEXT;
                 """)
         }
+        migrator.registerMigration("v8-users") { db in
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    email TEXT,
+                    organisation TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    created_us INTEGER NOT NULL,
+                    revoked_us INTEGER,
+                    UNIQUE (organisation, name)
+                );
+                -- Tokens of a person (NULL: a machine token of the organisation).
+                ALTER TABLE tokens ADD COLUMN user_id TEXT REFERENCES users(id);
+                """)
+        }
         return migrator
     }
 }
