@@ -10,7 +10,8 @@ import Synchronization
 /// dictionary lookup instead of a page read. The reader's token is still checked on every
 /// request (the lookup key comes from that check), and any change of objects or TLP:RED
 /// grants anywhere in the store moves the generation, so a kept page is never staler than a
-/// page read at that moment would be. The cache holds at most `capacity` bytes.
+/// page read at that moment would be. The cache holds at most `capacity` bytes, and keeps a page
+/// only when it is asked for a second time.
 final class PageCache: Sendable {
     /// A page's identity: the reader-dependent access key and the raw query string.
     struct Key: Hashable, Sendable {
@@ -31,6 +32,10 @@ final class PageCache: Sendable {
         var entries: [Key: Entry] = [:]
         var bytes = 0
         var newest: Int64 = 0
+        /// Hashes of keys asked for once: a page is kept on its second request only, so a
+        /// walk through more pages than fit (a full sync of a large collection) does not churn
+        /// the cache for pages nobody reads twice.
+        var seenOnce = Set<Int>()
     }
 
     private let state = Mutex(State())
@@ -55,6 +60,10 @@ final class PageCache: Sendable {
         let size = entry.body.readableBytes + 256
         guard size <= capacity / 4 else { return }
         state.withLock { s in
+            if s.seenOnce.insert(key.hashValue).inserted {
+                if s.seenOnce.count > 200_000 { s.seenOnce.removeAll(keepingCapacity: true) }
+                return
+            }
             if entry.generation > s.newest {
                 // Pages of older generations can never be served again.
                 s.newest = entry.generation

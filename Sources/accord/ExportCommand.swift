@@ -34,6 +34,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Only the latest version of each object (default: every version).")
     var latest = false
 
+    @Option(name: .customLong("as"), help: ArgumentHelp("Export only what this organisation (id or name) may read, as TAXII would serve it (default: everything, as the local operator).", valueName: "org"))
+    var viewerOrganisation: String?
+
     func validate() throws {
         if let addedAfter, case .failure(let e) = Timestamp.parse(addedAfter) {
             throw ValidationError("--added-after '\(addedAfter)' \(e)")
@@ -51,15 +54,22 @@ struct ExportCommand: AsyncParsableCommand {
         let out = OutputBuffer()
         out.write("{\"type\":\"bundle\",\"id\":\"bundle--\(STIXUUID.random())\",\"objects\":[")
         let counter = Counter()
+        var viewer = Viewer.system
+        if let viewerOrganisation { viewer = .organisation(try await db.requireOrganisation(viewerOrganisation).id) }
         for c in collections {
             // Every version and every spec version, unless --latest: an export re-imports as a no-op.
-            let query = PageQuery(collectionID: c.id, addedAfter: after, limit: 1_000, types: type,
+            var query = PageQuery(collectionID: c.id, addedAfter: after, limit: 1_000, types: type,
                                   versions: latest ? .last : .all, specVersions: latest ? nil : ["2.0", "2.1"])
-            try await db.forEachPage(query) { objects in
-                for object in objects {
-                    out.write(counter.next() == 0 ? "\n" : ",\n")
-                    out.write(object.raw)
+            query.viewer = viewer
+            do {
+                try await db.forEachPage(query) { objects in
+                    for object in objects {
+                        out.write(counter.next() == 0 ? "\n" : ",\n")
+                        out.write(object.raw)
+                    }
                 }
+            } catch StoreError.unknownCollection where collection == nil {
+                continue  // hidden from --as: as absent as on TAXII
             }
         }
         out.write("\n]}\n")

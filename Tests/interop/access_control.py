@@ -158,6 +158,15 @@ def main():
         c["kr_editor"].call("POST", "/api/collections/%s/objects/" % public, {"objects": [indicator(20, "amber"), indicator(21, "red")]})
         check(c["out_admin"].ids(public) == (200, [indicator(20)["id"]]), "public collection: another organisation reads AMBER, not RED")
 
+        # Exports under the same policy: `accord export --as ORG`.
+        exported = json.loads(cli("export", "--collection", "open", "--as", "Outsider"))
+        check(sorted(o["id"] for o in exported["objects"]) == [indicator(20)["id"]],
+              "accord export --as an organisation holds what it may read over TAXII (AMBER, not another's RED)", exported)
+        r = subprocess.run([args.accord, "export", "--collection", "kr-jp", "--as", "Outsider", "--data", data], capture_output=True, text=True)
+        check(r.returncode != 0 and "no collection" in r.stderr, "... and a collection hidden from it is absent", r.stderr)
+        everything = json.loads(cli("export", "--as", "Outsider"))
+        check(red not in {o["id"] for o in everything["objects"]}, "... also when exporting every collection")
+
         # Private collection: only its organisation.
         status, _ = c["jp_reader"].call("GET", "/api/collections/%s/objects/" % private)
         check(status == 404, "a private collection is absent for other organisations", status)

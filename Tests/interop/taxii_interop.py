@@ -183,13 +183,14 @@ def fast_and_routes(collection_url, check):
     taxii_headers = ("Content-Type", "X-TAXII-Date-Added-First", "X-TAXII-Date-Added-Last")
     same = True
     for query in ("?limit=7", "?limit=7&match[type]=indicator", "?match[version]=all&limit=3", ""):
-        for _ in range(2):  # the second read of each may come from the page cache
+        for _ in range(3):  # a page is kept on its second read, so the third comes from the page cache
             a, ha, ba = raw("GET", collection_url + "objects/" + query, fast)
             b, hb, bb = raw("GET", collection_url + "objects/" + query, routes)
             same = same and a == b == 200 and ba == bb and all(ha.get(h) == hb.get(h) for h in taxii_headers)
     check(same, "GET objects: the fast path and the routes answer the same bytes and TAXII headers")
     everything = collection_url + "objects/?match[version]=all&limit=1000"
-    _, _, before = raw("GET", everything, fast)
+    for _ in range(3):  # kept on the second read, served from the cache on the third
+        _, _, before = raw("GET", everything, fast)
     new = indicator(777)
     code, _, _ = raw("POST", collection_url + "objects/", dict(fast, **{"Content-Type": TAXII}), json.dumps({"objects": [new]}).encode())
     _, _, after = raw("GET", everything, fast)
