@@ -38,11 +38,18 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(name: .short, help: "How many records.") var n = 20
 
+        func validate() throws {
+            guard n > 0 else { throw ValidationError("-n must be positive") }
+        }
+
         func run() async throws {
-            for r in try await store.open(create: false).auditTail(n) {
+            let db = try await store.open(create: false)
+            // Organisations by name where they still exist (the record keeps the id).
+            let names = Dictionary(uniqueKeysWithValues: try await db.organisations().map { ($0.id, $0.name) })
+            for r in try await db.auditTail(n) {
                 let e = r.entry
-                print([String(r.sequence), Timestamp(microseconds: r.time).taxiiString, e.actor, e.organisation ?? "-", e.action,
-                       e.target ?? "-", e.detail ?? "-"].joined(separator: "\t"))
+                print([String(r.sequence), Timestamp(microseconds: r.time).taxiiString, e.actor, e.organisation.map { names[$0] ?? $0 } ?? "-",
+                       e.action, e.target ?? "-", e.detail ?? "-"].joined(separator: "\t"))
             }
         }
     }
