@@ -119,8 +119,6 @@ public struct PendingIngest: Sendable {
 /// TAXII server answers plain GET objects requests with it straight from the connection's
 /// event loop. A store whose reads must wait (a network database) does not offer it.
 public protocol SynchronousPageReader: Sendable {
-    /// `page(_:authenticating:)`, run on the calling thread.
-    func pageNow(_ query: PageQuery, authenticating secret: String) throws -> (principal: Principal, page: ObjectPage)?
     /// Authenticates `secret` and resolves what it may read in the collection `key` (id or
     /// alias), in one short read: nil for a bad token; `StoreError.unknownCollection` for a
     /// collection that does not exist or is hidden from it.

@@ -39,7 +39,7 @@ final class ThreadConnection: SQLiteStatements {
         }
         handle = db
         sqlite3_busy_timeout(db, 30_000)
-        sqlite3_exec(db, "PRAGMA cache_size = -16384", nil, nil, nil)
+        sqlite3_exec(db, SQLiteStore.readerCache, nil, nil, nil)
     }
 
     deinit {

@@ -33,10 +33,6 @@ extension SQLiteStore: TokenStore, StatusStore, SynchronousPageReader {
     }
 
     public func page(_ query: PageQuery, authenticating secret: String) async throws -> (principal: Principal, page: ObjectPage)? {
-        try pageNow(query, authenticating: secret)
-    }
-
-    public func pageNow(_ query: PageQuery, authenticating secret: String) throws -> (principal: Principal, page: ObjectPage)? {
         try read { db in
             guard let principal = try Self.principal(db, secret) else { return nil }
             var query = query

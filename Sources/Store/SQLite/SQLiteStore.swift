@@ -32,11 +32,14 @@ public final class SQLiteStore: ObjectStore {
         config.prepareDatabase { db in
             // NORMAL is crash-safe in WAL mode (a kill -9 loses no committed transaction);
             // only an OS crash may lose the last commits, never consistency.
-            try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA synchronous = NORMAL; \(Self.readerCache); PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try SQLiteSchema.migrator.migrate(pool)
     }
+
+    /// The page cache of every reading connection (16 MB); the writer takes 256 MB while it ingests.
+    static let readerCache = "PRAGMA cache_size = -16384"
 
     /// Runs a read on the calling thread, outside a transaction. Reads here are short: running
     /// them in place saves the two thread hops of GRDB's asynchronous read, and skipping the
@@ -118,7 +121,7 @@ public final class SQLiteStore: ObjectStore {
             // A large page cache only for the writer, only while it ingests: the transaction's
             // pages stay in memory instead of spilling, while readers keep small caches.
             try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144")
-            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384") }
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON; \(Self.readerCache)") }
             try db.inTransaction(.immediate) {
                 guard let collection = try Int64.fetchOne(db, sql: "SELECT num FROM collections WHERE id = ?", arguments: [collectionID]) else {
                     throw StoreError.unknownCollection(collectionID)
