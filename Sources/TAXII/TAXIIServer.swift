@@ -120,6 +120,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
             }
         }
         let api = "api"
+        addAdminRoutes(to: router)
         router.get("taxii2") { request, context in
             await respond(request, context) { caller in
                 _ = try await reader(of: caller)
@@ -182,11 +183,12 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     /// failure into a TAXII error body; nothing a client sends produces a 500 without a TAXII
     /// error message. Handlers authenticate with `principal(of:)`, or in the same database read
     /// as their page with `page(_:for:)`.
-    func respond(_ request: Request, _ context: AccordRequestContext, negotiate: Bool = true,
+    func respond(_ request: Request, _ context: AccordRequestContext, negotiate: Bool = true, json: Bool = false,
                  _ handler: (Caller) async throws -> Response) async -> Response {
+        let errorResponse = { (error: TAXIIError) in TAXIIResponse.error(error, json: json) }
         let address = context.remoteAddress?.ipAddress
         if let wait = limiter.retryAfter(address) {
-            var response = TAXIIResponse.error(TAXIIError(status: 429, title: "Too many requests",
+            var response = errorResponse(TAXIIError(status: 429, title: "Too many requests",
                                                           description: "too many failed authentications from this address; try again in \(wait) s"))
             response.headers[.retryAfter] = String(wait)
             return response
@@ -197,7 +199,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
             guard secret != nil || configuration.allowAnonymous else { throw TAXIIError.unauthorized }
             return try await handler(Caller(secret: secret))
         } catch let error as TAXIIError {
-            var response = TAXIIResponse.error(error)
+            var response = errorResponse(error)
             if error.status == 401 {
                 response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"#
                 // A token that names no live principal is a failed authentication; no token is not.
@@ -209,9 +211,12 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
             }
             return response
         } catch let error as StoreError {
-            return TAXIIResponse.error(TAXIIError(status: 404, title: "Not found", description: error.description))
+            switch error {
+            case .duplicate, .duplicateAlias: return errorResponse(TAXIIError(status: 409, title: "Conflict", description: error.description))
+            default: return errorResponse(TAXIIError(status: 404, title: "Not found", description: error.description))
+            }
         } catch {
-            return TAXIIResponse.error(TAXIIError(status: 500, title: "Internal error", description: "the server could not complete the request"))
+            return errorResponse(TAXIIError(status: 500, title: "Internal error", description: "the server could not complete the request"))
         }
     }
 
@@ -284,5 +289,10 @@ enum TAXIIResponse {
         Response(status: .ok, headers: fields(page), body: .init(byteBuffer: Envelopes.objectsBuffer(page)))
     }
 
-    static func error(_ e: TAXIIError) -> Response { json(e.body, status: e.status) }
+    /// An error message resource; `json` sends it as `application/json` (the admin API).
+    static func error(_ e: TAXIIError, json: Bool = false) -> Response {
+        var response = self.json(e.body, status: e.status)
+        if json { response.headers[.contentType] = "application/json" }
+        return response
+    }
 }

@@ -93,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         Terminal.say("  discovery:  \(scheme)://\(host):\(port)/taxii2/")
         Terminal.say("  API root:   \(scheme)://\(host):\(port)/api/")
         Terminal.say("  metrics:    \(scheme)://\(host):\(port)/metrics (Prometheus text; any token)")
+        Terminal.say("  admin API:  \(scheme)://\(host):\(port)/admin/ (JSON; docs/admin-api.yaml)")
         Terminal.say("  collections: \(try await db.collections().map { "\($0.alias) (\($0.id))" }.joined(separator: ", "))")
         try await EventLoopExecutor.shared.run { try await application.runService() }
     }

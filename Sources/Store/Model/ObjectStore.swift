@@ -221,7 +221,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .duplicateAlias(let alias): return "a collection with alias '\(alias)' already exists"
         case .unusableDirectory(let reason): return reason
         case .unknown(let kind, let key): return "no \(kind) with id or name '\(key)'"
-        case .duplicate(let kind, let name): return "a \(kind) named '\(name)' already exists"
+        case .duplicate(let kind, let name): return "\(kind) '\(name)' already exists"
         }
     }
 }

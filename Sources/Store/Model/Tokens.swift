@@ -97,6 +97,8 @@ public struct TokenInfo: Sendable, Equatable {
     public var expires: Int64?
     /// When it was revoked, if it was.
     public var revoked: Int64?
+    /// The user it belongs to, if it is a user's token.
+    public var user: String?
 }
 
 /// A POST body kept for ingesting in the background.

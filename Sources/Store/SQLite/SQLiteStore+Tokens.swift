@@ -22,8 +22,9 @@ extension SQLiteStore: TokenStore, StatusStore, SynchronousPageReader {
 
     public func tokens() async throws -> [TokenInfo] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, organisation, expires_us, revoked_us FROM tokens ORDER BY created_us, id").map {
-                TokenInfo(id: $0[0], name: $0[1], role: Role(rawValue: $0[2]) ?? .reader, organisation: $0[3], expires: $0[4], revoked: $0[5])
+            try Row.fetchAll(db, sql: "SELECT id, name, role, organisation, expires_us, revoked_us, user_id FROM tokens ORDER BY created_us, id").map {
+                TokenInfo(id: $0[0], name: $0[1], role: Role(rawValue: $0[2]) ?? .reader, organisation: $0[3], expires: $0[4], revoked: $0[5],
+                          user: $0[6])
             }
         }
     }
