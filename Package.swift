@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Patterning", targets: ["Patterning"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "TAXII", targets: ["TAXII"]),
+        .library(name: "Matching", targets: ["Matching"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,8 +38,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "Matching", dependencies: ["Patterning", "STIX"]),
         .target(name: "TAXII", dependencies: [
-            "Store", "STIX",
+            "Store", "STIX", "Matching",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -55,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "STIX", "Store", "TAXII",
+                "STIX", "Store", "TAXII", "Matching", "Patterning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -65,6 +67,7 @@ let package = Package(
         ),
         .testTarget(name: "PatterningTests", dependencies: ["Patterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Patterning", "STIX"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "STIX"]),
         .testTarget(name: "TAXIITests", dependencies: [
             "TAXII", "Store", "STIX",

@@ -111,6 +111,12 @@ public struct PatternError: Error, Sendable, Equatable, CustomStringConvertible 
     public var reason: String
 
     public var description: String { "\(reason) at position \(position)" }
+
+    /// Creates an error at a character offset.
+    public init(position: Int, reason: String) {
+        self.position = position
+        self.reason = reason
+    }
 }
 
 extension ObservationExpression {

@@ -49,7 +49,19 @@ struct PatternLexer {
         while i < s.count {
             let c = s[i]
             let start = i
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+            if isSpace(c) { i += 1; continue }
+            // Comments, as the grammar skips them: `// to the end of the line` and `/* ... */`.
+            if c == "/", i + 1 < s.count, s[i + 1] == "/" {
+                while i < s.count, s[i] != "\n", s[i] != "\r" { i += 1 }
+                continue
+            }
+            if c == "/", i + 1 < s.count, s[i + 1] == "*" {
+                var j = i + 2
+                while j + 1 < s.count, !(s[j] == "*" && s[j + 1] == "/") { j += 1 }
+                guard j + 1 < s.count else { throw PatternError(position: i, reason: "unterminated comment (/* without */)") }
+                i = j + 2
+                continue
+            }
             switch c {
             case "[": out.append((.lbracket, i)); i += 1
             case "]": out.append((.rbracket, i)); i += 1
@@ -77,9 +89,9 @@ struct PatternLexer {
                     out.append((.float(d), i))
                 } else {
                     let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-                    guard !digits.isEmpty, let v = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) else {
-                        throw PatternError(position: i, reason: "invalid integer '\(text)'")
-                    }
+                    guard !digits.isEmpty else { throw PatternError(position: i, reason: "invalid integer '\(text)'") }
+                    // The grammar has no size limit; beyond 64 bits the value saturates.
+                    let v = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) ?? (text.hasPrefix("-") ? Int64.min : Int64.max)
                     if digits.count > 1 && digits.hasPrefix("0") { throw PatternError(position: i, reason: "integers must not have leading zeros") }
                     out.append((.integer(v, text: text), i))
                 }
@@ -110,7 +122,7 @@ struct PatternLexer {
                         guard text.count % 2 == 0, let bytes = hexBytes(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
                         out.append((.hex(bytes), start))
                     default:
-                        guard isBase64(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid binary literal (base64)") }
+                        guard !text.isEmpty, isBase64(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid binary literal (base64)") }
                         out.append((.binary(text), start))
                     }
                     i = next
@@ -131,6 +143,14 @@ struct PatternLexer {
         }
         out.append((.end, s.count))
         return out
+    }
+
+    /// White space as the grammar's WS rule has it, Unicode spaces included.
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 
     static func isTimestamp(_ t: String) -> Bool {

@@ -111,23 +111,35 @@ public struct PatternParser {
         default:
             throw expected("'[' or '(' to start an observation expression")
         }
+        // STIX 2.1 9.5.1: an observation expression MUST NOT have two qualifiers of one type.
+        var seen: Set<String> = []
+        func once(_ kind: String, at position: Int) throws(PatternError) {
+            guard seen.insert(kind).inserted else {
+                throw PatternError(position: position, reason: "a second \(kind) qualifier on the same observation expression (one of each type at most)")
+            }
+        }
         while true {
+            let qualifierPosition = position
             if accept(keyword: "WITHIN") {
+                try once("WITHIN", at: qualifierPosition)
+                // The grammar takes 0 (and the evaluator then refuses it: no window is that short).
                 let seconds: Double
                 switch current {
-                case .integer(let v, _) where v > 0: seconds = Double(v)
-                case .float(let d) where d > 0: seconds = d
-                default: throw expected("a positive number of seconds after WITHIN")
+                case .integer(let v, let text) where v >= 0 && !text.hasPrefix("-"): seconds = Double(v)
+                case .float(let d) where d >= 0: seconds = d
+                default: throw expected("a number of seconds after WITHIN")
                 }
                 i += 1
                 guard accept(keyword: "SECONDS") else { throw expected("SECONDS") }
                 expression = .qualified(expression, .within(seconds))
             } else if accept(keyword: "REPEATS") {
-                guard case .integer(let v, _) = current, v > 0 else { throw expected("a positive integer after REPEATS") }
+                try once("REPEATS", at: qualifierPosition)
+                guard case .integer(let v, let text) = current, v >= 0, !text.hasPrefix("-") else { throw expected("a whole number after REPEATS") }
                 i += 1
                 guard accept(keyword: "TIMES") else { throw expected("TIMES") }
-                expression = .qualified(expression, .repeats(Int(v)))
+                expression = .qualified(expression, .repeats(Int(min(v, Int64(Int32.max)))))
             } else if accept(keyword: "START") {
+                try once("START/STOP", at: qualifierPosition)
                 guard case .timestamp(let start) = current else { throw expected("a timestamp literal t'...' after START") }
                 i += 1
                 guard accept(keyword: "STOP") else { throw expected("STOP") }
@@ -163,6 +175,12 @@ public struct PatternParser {
             return inner
         }
         try count()
+        // `NOT EXISTS path` is the one test with NOT in front (STIXPattern.g4 propTestExists).
+        if case .keyword("NOT") = current {
+            i += 1
+            guard accept(keyword: "EXISTS") else { throw expected("EXISTS after a leading NOT") }
+            return .comparison(Comparison(path: try objectPath(), op: .exists, negated: true, value: nil))
+        }
         if accept(keyword: "EXISTS") {
             return .comparison(Comparison(path: try objectPath(), op: .exists, negated: false, value: nil))
         }
@@ -175,6 +193,7 @@ public struct PatternParser {
         default: throw expected("a comparison operator (=, !=, <, >, <=, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)")
         }
         i += 1
+        let valuePosition = position
         let value: PatternLiteral
         switch op {
         case .equal, .notEqual:
@@ -190,6 +209,7 @@ public struct PatternParser {
         case .exists:
             preconditionFailure("EXISTS is handled above")
         }
+        if let reason = HashLiterals.problem(path: path, op: op, value: value) { throw PatternError(position: valuePosition, reason: reason) }
         return .comparison(Comparison(path: path, op: op, negated: negated, value: value))
     }
 

@@ -93,7 +93,7 @@ extension TAXIIServer {
                 : "use 1-64 characters of a-z, 0-9, '-' and '_'"
         }!
         let title = try body.string("title") ?? alias
-        let description = try body.string("description", maxLength: 2000)
+        let description = try body.string("description", maxLength: 2000, lines: true)
         let kind = try body.choice("visibility", ["public", "community", "private"], required: true)!
         let level = AdminResources.level(named: try body.choice("default_tlp", AdminResources.levelNames) ?? "green")!
         let communityKey = try body.string("community")

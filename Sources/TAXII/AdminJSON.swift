@@ -50,8 +50,10 @@ struct AdminBody {
         self.fields = fields
     }
 
-    /// A string field; nil when absent and not `required`. `rule` returns why a value is refused.
-    func string(_ key: String, required: Bool = false, maxLength: Int = 200, rule: (String) -> String? = { _ in nil }) throws -> String? {
+    /// A string field; nil when absent and not `required`. Control characters are refused (tab
+    /// and line breaks too unless `lines`); `rule` returns why a value is refused.
+    func string(_ key: String, required: Bool = false, maxLength: Int = 200, lines: Bool = false,
+                rule: (String) -> String? = { _ in nil }) throws -> String? {
         guard let value = fields[key] else {
             if required { throw TAXIIError.badRequest("$.\(key): required") }
             return nil
@@ -60,6 +62,10 @@ struct AdminBody {
         let length = text.unicodeScalars.count
         guard length >= 1 else { throw TAXIIError.badRequest("$.\(key): must not be empty") }
         guard length <= maxLength else { throw TAXIIError.badRequest("$.\(key): longer than \(maxLength) characters") }
+        let allowed: Set<UInt32> = lines ? [0x09, 0x0A, 0x0D] : []
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 && !allowed.contains($0.value) }) {
+            throw TAXIIError.badRequest("$.\(key): must not contain control characters\(lines ? " other than tabs and line breaks" : "")")
+        }
         if let reason = rule(text) { throw TAXIIError.badRequest("$.\(key): \(reason)") }
         return text
     }
@@ -77,10 +83,10 @@ struct AdminBody {
         return n
     }
 
-    /// Whether a name has a character other than a space, tab or line break (the OpenAPI
-    /// file's `pattern`).
+    /// Whether a name has a character other than a space (control characters are refused
+    /// before; together the OpenAPI file's `Name` pattern).
     static func hasVisibleCharacter(_ text: String) -> String? {
-        text.unicodeScalars.contains { !" \t\r\n".unicodeScalars.contains($0) } ? nil : "must contain more than spaces"
+        text.unicodeScalars.contains { $0.value > 0x20 } ? nil : "must contain more than spaces"
     }
 
     /// Whether a character is one of A-Z and a-z.

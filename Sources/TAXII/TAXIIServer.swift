@@ -59,6 +59,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     let pageCache: PageCache
     let limiter: AuthFailureLimiter
     let readAudit = ReadAudit()
+    let matchIndexes = MatchIndexes()
     static var apiRoot: String { "/api/" }
     /// Objects newly stored through TAXII POSTs.
     static var ingestedObjects: CoreMetrics.Counter { CoreMetrics.Counter(label: "accord_ingested_objects_total") }
@@ -121,6 +122,9 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         }
         let api = "api"
         addAdminRoutes(to: router)
+        router.post("match") { request, context in
+            await respond(request, context, negotiate: false, json: true) { caller in try await match(request, caller) }
+        }
         router.get("taxii2") { request, context in
             await respond(request, context) { caller in
                 _ = try await reader(of: caller)

@@ -27,8 +27,14 @@ struct PatternParserTests {
     @Test("rejects malformed patterns with a position and what was expected", arguments: [
         ("[ipv4-addr:value = '1.2.3.4'", "expected ']'"),
         ("ipv4-addr:value = '1.2.3.4'", "expected '[' or '('"),
-        ("[ipv4-addr:value = '1.2.3.4'] WITHIN SECONDS", "positive number"),
-        ("[ipv4-addr:value = '1.2.3.4'] REPEATS 0 TIMES", "positive integer"),
+        ("[ipv4-addr:value = '1.2.3.4'] WITHIN SECONDS", "a number of seconds"),
+        ("[ipv4-addr:value = '1.2.3.4'] REPEATS -1 TIMES", "a whole number"),
+        ("[ipv4-addr:value = '1.2.3.4'] WITHIN 5 SECONDS WITHIN 9 SECONDS", "a second WITHIN qualifier"),
+        ("[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427']", "not a valid MD5 hash"),
+        ("[file:hashes.'SHA-256' IN ('x')]", "not a valid SHA-256 hash"),
+        ("[a:b = b'']", "not a valid binary literal"),
+        ("[a:b = 1] /* unterminated", "unterminated comment"),
+        ("NOT [a:b = 1]", "'[' or '('"),
         ("[ipv4-addr:value = '1.2.3.4] ", "unterminated string"),
         ("[file:size > true]", "orderable literal"),
         ("[file:name IN 'a']", "'(' to start a set"),
@@ -45,6 +51,20 @@ struct PatternParserTests {
             #expect(error.reason.contains(expected), "\(error)")
             #expect(error.position >= 0 && error.position <= pattern.unicodeScalars.count)
         }
+    }
+
+    @Test("comments and Unicode spaces are skipped; NOT EXISTS, zero qualifiers and huge integers parse as the grammar says")
+    func grammarCorners() throws {
+        _ = try PatternParser.parse("// leading\n[a:b = 1] /* between */ AND\u{3000}[a:b = 2] // trailing")
+        guard case .observation(.comparison(let c)) = try PatternParser.parse("[NOT EXISTS file:name]") else {
+            Issue.record("NOT EXISTS")
+            return
+        }
+        #expect(c.op == .exists && c.negated)
+        _ = try PatternParser.parse("[a:b = 1] WITHIN 0 SECONDS")
+        _ = try PatternParser.parse("[a:b = 1] REPEATS 0 TIMES")
+        _ = try PatternParser.parse("[a:b = 123456789012345678901234567890]")
+        _ = try PatternParser.parse("[file:hashes.MD5 LIKE 'd41d%']")
     }
 
     @Test("hostile nesting and size are refused before they can exhaust the stack")
@@ -74,13 +94,13 @@ struct PatternParserTests {
 
     @Test("object paths keep quoted keys, indexes and wildcards")
     func objectPaths() throws {
-        let ast = try PatternParser.parse("[file:extensions.'windows-pebinary-ext'.sections[*].hashes.'SHA-256' = 'x' AND file:parent_directory_ref.path[-1] = 'y']")
+        let ast = try PatternParser.parse("[file:extensions.'windows-pebinary-ext'.sections[*].hashes.'SHA-256' = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f' AND file:parent_directory_ref.path[-1] = 'y']")
         guard case .observation(.and(.comparison(let a), .comparison(let b))) = ast else {
             Issue.record("unexpected tree \(ast)")
             return
         }
         #expect(a.path.steps == [.property("extensions"), .property("windows-pebinary-ext"), .property("sections"), .anyIndex, .property("hashes"), .property("SHA-256")])
         #expect(b.path.steps.last == .index(-1))
-        #expect(a.value == .string("x"))
+        #expect(a.value == .string("aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f"))
     }
 }

@@ -65,4 +65,13 @@ struct AuditChainTests {
         let verification = try await t.store.verifyAudit()
         #expect(verification.count == 3 && verification.failure == nil && verification.head == records[2].hash)
     }
+
+    @Test("a U+0000 in a field (which SQLite text would cut short) is stored escaped and still verifies")
+    func nul() async throws {
+        let t = try TemporaryStore()
+        try await t.store.appendAudit([AuditEntry(actor: "a\u{0}b", action: "org.add", target: "x\u{0}", detail: "\u{0}")])
+        let record = try await t.store.auditTail(1)[0]
+        #expect(record.entry.actor == "a\\u0000b" && record.entry.target == "x\\u0000" && record.entry.detail == "\\u0000")
+        #expect(try await t.store.verifyAudit().failure == nil)
+    }
 }

@@ -26,6 +26,9 @@ public protocol ObjectStore: Sendable {
     func delete(id: String, from collectionID: String, versions: VersionFilter, by viewer: Viewer) async throws -> Int
     /// Counts per collection and type.
     func statistics() async throws -> StoreStatistics
+    /// A number that changes whenever objects are added or removed or TLP:RED grants change,
+    /// so readers can tell whether what they derived from the store is still current.
+    func generation() async throws -> Int64
 }
 
 /// A blocking source of prepared elements, pulled by the store inside its write transaction.

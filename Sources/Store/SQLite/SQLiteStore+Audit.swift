@@ -10,7 +10,10 @@ extension SQLiteStore: AuditStore {
             var previous: [UInt8] = last.map { [UInt8]($0[2] as Data) } ?? AuditRecord.origin
             // Times never go backwards along the chain, even if the clock does.
             let time = max(Self.nowMicros(), last?[1] ?? 0)
-            for entry in entries {
+            for original in entries {
+                // SQLite text ends at U+0000 as GRDB binds it: write it visibly escaped, so what
+                // is stored is exactly what is hashed.
+                let entry = original.escapingNUL
                 sequence += 1
                 let hash = AuditRecord.hash(previous: previous, sequence: sequence, time: time, entry: entry)
                 try db.execute(sql: """
@@ -61,5 +64,14 @@ extension SQLiteStore: AuditStore {
         AuditRecord(sequence: row[0], time: row[1],
                     entry: AuditEntry(actor: row[2], organisation: row[3], action: row[4], target: row[5], detail: row[6]),
                     previousHash: [UInt8](row[7] as Data), hash: [UInt8](row[8] as Data))
+    }
+}
+
+extension AuditEntry {
+    /// The entry with every U+0000 written as the text `\u0000`.
+    var escapingNUL: AuditEntry {
+        func clean(_ s: String?) -> String? { s.map { $0.contains("\u{0}") ? $0.replacingOccurrences(of: "\u{0}", with: "\\u0000") : $0 } }
+        return AuditEntry(actor: clean(actor) ?? "", organisation: clean(organisation), action: clean(action) ?? "", target: clean(target),
+                          detail: clean(detail))
     }
 }

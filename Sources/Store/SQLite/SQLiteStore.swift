@@ -200,6 +200,10 @@ public final class SQLiteStore: ObjectStore {
                        visibility: visibility(kind: row[4], owner: row[5]), defaultLevel: TLP(rawValue: row[6]) ?? .red)
     }
 
+    public func generation() async throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'") ?? 0 }
+    }
+
     /// Marks a change of what pages hold (see the `generation` meta row).
     static func bumpGeneration(_ db: Database) throws {
         try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'generation'")

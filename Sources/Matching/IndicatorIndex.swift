@@ -1,0 +1,257 @@
+import Foundation
+import Patterning
+import STIX
+
+/// An indicator the index holds.
+public struct IndexedIndicator: Sendable {
+    /// Its STIX id.
+    public var id: String
+    /// Its name, if it has one.
+    public var name: String?
+    /// The STIX pattern text.
+    public var pattern: String
+    /// Anything the caller needs back with a match (such as who may see the indicator).
+    public var tag: Int
+    /// The object types its pattern tests (filled in by the index).
+    public internal(set) var objectTypes: [String] = []
+
+    /// Creates an entry.
+    public init(id: String, name: String?, pattern: String, tag: Int = 0) {
+        self.id = id
+        self.name = name
+        self.pattern = pattern
+        self.tag = tag
+    }
+}
+
+/// Every active indicator, indexed so an observation is evaluated in full only against the
+/// patterns it could match: equality by hash lookup, `ISSUBSET` ranges by address prefix (one
+/// hash table per prefix length in use), `LIKE 'prefix%'` by prefix lookup; patterns the
+/// index cannot narrow are evaluated for every observation. Adding and removing indicators is
+/// incremental.
+///
+/// ```swift
+/// var index = IndicatorIndex()
+/// try index.add(IndexedIndicator(id: "indicator--…", name: "C2", pattern: "[ipv4-addr:value = '198.51.100.7']"))
+/// let hits = try index.matches(observation)
+/// ```
+public struct IndicatorIndex: Sendable {
+    struct Entry: Sendable {
+        let indicator: IndexedIndicator
+        let evaluator: PatternEvaluator
+        let atoms: Set<IndexAtom>?
+    }
+
+    private var entries: [Entry?] = []
+    private var free: [Int32] = []
+    private var slotByID: [String: Int32] = [:]
+    /// Equality atoms: path, then value, then the slots that hold them.
+    private var equal: [PathKey: [String: [Int32]]] = [:]
+    /// Range atoms: path, then prefix length and family (bytes count × 256 + length), then the masked address.
+    private var ranges: [PathKey: [Int: [[UInt8]: [Int32]]]] = [:]
+    /// Prefix atoms: path, then prefix text; with the prefix lengths in use per path.
+    private var prefixes: [PathKey: (lengths: Set<Int>, map: [String: [Int32]])] = [:]
+    /// Paths with atoms, per object type, so an observable is only read where it matters.
+    private var pathsByType: [String: [PathKey]] = [:]
+    private var pathUse: [PathKey: Int] = [:]
+    /// Patterns evaluated for every observation.
+    private var unindexed: Set<Int32> = []
+
+    /// An empty index.
+    public init() {}
+
+    /// How many indicators it holds.
+    public var count: Int { slotByID.count }
+
+    /// How many of them the index cannot narrow (evaluated for every observation).
+    public var unindexedCount: Int { unindexed.count }
+
+    /// Adds an indicator, replacing one with the same id; throws when its pattern does not parse.
+    public mutating func add(_ indicator: IndexedIndicator) throws(PatternError) {
+        let evaluator = try PatternEvaluator(pattern: indicator.pattern)
+        remove(id: indicator.id)
+        let atoms = IndexAtoms.of(evaluator.pattern)
+        var indicator = indicator
+        var types: [String] = []
+        for c in evaluator.pattern.comparisons where !types.contains(c.path.objectType) { types.append(c.path.objectType) }
+        indicator.objectTypes = types
+        let slot: Int32
+        if let reused = free.popLast() { slot = reused } else { slot = Int32(entries.count); entries.append(nil) }
+        entries[Int(slot)] = Entry(indicator: indicator, evaluator: evaluator, atoms: atoms)
+        slotByID[indicator.id] = slot
+        guard let atoms else { unindexed.insert(slot); return }
+        for atom in atoms {
+            switch atom {
+            case .equal(let path, let value):
+                use(path, +1)
+                equal[path, default: [:]][value, default: []].append(slot)
+            case .within(let path, let range):
+                use(path, +1)
+                let masked = Self.mask(range.bytes, range.prefix)
+                ranges[path, default: [:]][range.bytes.count << 8 | range.prefix, default: [:]][masked, default: []].append(slot)
+            case .prefix(let path, let text):
+                use(path, +1)
+                var entry = prefixes[path] ?? ([], [:])
+                entry.lengths.insert(text.unicodeScalars.count)
+                entry.map[text, default: []].append(slot)
+                prefixes[path] = entry
+            }
+        }
+    }
+
+    /// Removes an indicator (revoked, deleted, expired); nothing happens for an unknown id.
+    public mutating func remove(id: String) {
+        guard let slot = slotByID.removeValue(forKey: id), let entry = entries[Int(slot)] else { return }
+        entries[Int(slot)] = nil
+        free.append(slot)
+        guard let atoms = entry.atoms else { unindexed.remove(slot); return }
+        func drop(_ list: inout [Int32]?) {
+            list?.removeAll { $0 == slot }
+            if list?.isEmpty == true { list = nil }
+        }
+        for atom in atoms {
+            switch atom {
+            case .equal(let path, let value):
+                drop(&equal[path, default: [:]][value])
+                if equal[path]?.isEmpty == true { equal[path] = nil }
+            case .within(let path, let range):
+                let key = range.bytes.count << 8 | range.prefix
+                drop(&ranges[path, default: [:]][key, default: [:]][Self.mask(range.bytes, range.prefix)])
+                if ranges[path]?[key]?.isEmpty == true { ranges[path]?[key] = nil }
+                if ranges[path]?.isEmpty == true { ranges[path] = nil }
+            case .prefix(let path, let text):
+                drop(&prefixes[path, default: ([], [:])].map[text])
+                if prefixes[path]?.map.isEmpty == true { prefixes[path] = nil }
+            }
+            use(path(of: atom), -1)
+        }
+    }
+
+    private func path(of atom: IndexAtom) -> PathKey {
+        switch atom {
+        case .equal(let p, _), .within(let p, _), .prefix(let p, _): p
+        }
+    }
+
+    private mutating func use(_ path: PathKey, _ delta: Int) {
+        let n = (pathUse[path] ?? 0) + delta
+        if n <= 0 {
+            pathUse[path] = nil
+            pathsByType[path.type]?.removeAll { $0 == path }
+        } else {
+            if pathUse[path] == nil { pathsByType[path.type, default: []].append(path) }
+            pathUse[path] = n
+        }
+    }
+
+    static func mask(_ bytes: [UInt8], _ prefix: Int) -> [UInt8] {
+        var out = bytes
+        var bits = prefix
+        for i in out.indices {
+            if bits >= 8 { bits -= 8; continue }
+            out[i] &= bits <= 0 ? 0 : ~(0xFF >> UInt8(bits))
+            bits = 0
+        }
+        return out
+    }
+
+    /// The slots whose atoms a string value at `path` hits.
+    private func hits(_ path: PathKey, _ value: String, into out: inout Set<Int32>) {
+        if let byValue = equal[path] {
+            if let slots = byValue[value] { out.formUnion(slots) }
+            if !value.utf8.allSatisfy({ $0 < 0x80 }), let slots = byValue[value.precomposedStringWithCanonicalMapping] { out.formUnion(slots) }
+        }
+        if let byLength = ranges[path], let address = AddressRange(value) {
+            for (key, table) in byLength where key >> 8 == address.bytes.count && key & 0xFF <= address.prefix {
+                if let slots = table[Self.mask(address.bytes, key & 0xFF)] { out.formUnion(slots) }
+            }
+        }
+        if let prefix = prefixes[path] {
+            let scalars = Array(value.precomposedStringWithCanonicalMapping.unicodeScalars)
+            for length in prefix.lengths where length <= scalars.count {
+                if let slots = prefix.map[String(String.UnicodeScalarView(scalars[0..<length]))] { out.formUnion(slots) }
+            }
+        }
+    }
+
+    /// The indicators whose patterns could match `observation`.
+    func candidates(_ observation: Observation) -> Set<Int32> {
+        var out = unindexed
+        for object in observation.objects {
+            guard let type = object.value["type"]?.stringValue, let paths = pathsByType[type] else { continue }
+            for path in paths {
+                var values: [(value: JSONValue, name: String?)] = [(.object(object.value), nil)]
+                for step in path.steps {
+                    values = (try? Selection.step(values, .property(step), observation)) ?? []
+                    if values.isEmpty { break }
+                }
+                for case (.string(let s), _) in values { hits(path, s, into: &out) }
+            }
+        }
+        return out
+    }
+
+    /// The indicators that match `observation`, evaluated in full; an indicator whose
+    /// evaluation fails on this data (an invalid timestamp, say) is reported in `failures`.
+    public func matches(_ observation: Observation) -> (matched: [IndexedIndicator], failures: [(IndexedIndicator, EvaluationError)]) {
+        var matched: [IndexedIndicator] = []
+        var failures: [(IndexedIndicator, EvaluationError)] = []
+        for slot in candidates(observation).sorted() {
+            guard let entry = entries[Int(slot)] else { continue }
+            do {
+                if try entry.evaluator.matches([observation]) { matched.append(entry.indicator) }
+            } catch {
+                failures.append((entry.indicator, error))
+            }
+        }
+        return (matched, failures)
+    }
+
+    /// The indicators that match a single observable with a string value at one property (the
+    /// fast path for plain lists of IPs, domains, URLs and hashes): looked up first, and only
+    /// candidates are evaluated on an observation built for them.
+    public func matches(_ property: ObservableProperty, value: String, time: Int64) -> [IndexedIndicator] {
+        var slots = unindexed
+        hits(property.key, value, into: &slots)
+        guard !slots.isEmpty else { return [] }
+        // Nested properties (hashes.MD5) become nested objects.
+        var leaf: JSONValue = .string(value)
+        for name in property.key.steps.dropFirst().reversed() { leaf = .object(JSONObject([(name, leaf)])) }
+        let object = JSONObject([("type", .string(property.key.type)), (property.key.steps[0], leaf)])
+        let observation = Observation(id: "observed-data", firstObserved: time, lastObserved: time, count: 1, objects: [("0", object)])
+        return slots.sorted().compactMap { slot in
+            guard let entry = entries[Int(slot)], (try? entry.evaluator.matches([observation])) == true else { return nil }
+            return entry.indicator
+        }
+    }
+}
+
+/// A property of one kind of observable, such as `ipv4-addr:value` or `file:hashes.'SHA-256'`:
+/// where a plain observable's value goes.
+public struct ObservableProperty: Sendable, Hashable {
+    let key: PathKey
+
+    /// The property `steps` (at least one) of objects of `type`.
+    public init(type: String, steps: [String]) {
+        precondition(!steps.isEmpty, "a property has at least one step")
+        key = PathKey(type: type, steps: steps)
+    }
+
+    /// The object type.
+    public var type: String { key.type }
+    /// The property steps.
+    public var steps: [String] { key.steps }
+}
+
+extension IndexedIndicator {
+    /// The indexable form of a stored STIX indicator when it is active at `now` (not revoked,
+    /// `valid_from` reached, `valid_until` not passed) and its pattern is a STIX pattern.
+    public init?(activeAt now: Int64, _ object: JSONValue, tag: Int = 0) {
+        guard object["type"]?.stringValue == "indicator", object["revoked"]?.boolValue != true,
+              object["pattern_type"]?.stringValue == "stix", let id = object["id"]?.stringValue,
+              let pattern = object["pattern"]?.stringValue else { return nil }
+        if let text = object["valid_from"]?.stringValue, case .success(let from) = Timestamp.parse(text), from.microseconds > now { return nil }
+        if let text = object["valid_until"]?.stringValue, case .success(let until) = Timestamp.parse(text), until.microseconds <= now { return nil }
+        self.init(id: id, name: object["name"]?.stringValue, pattern: pattern, tag: tag)
+    }
+}

@@ -1,0 +1,56 @@
+import Patterning
+import STIX
+
+/// The values an object path selects in one observation, grouped by the root object they were
+/// reached from (a comparison inside `[...]` joined by AND must hold for the same root).
+struct Selection {
+    /// Root object position in the observation, and the values reached from it with the name
+    /// of the property each was read from.
+    var roots: [(root: Int, values: [(value: JSONValue, name: String?)])]
+
+    /// The values `path` reaches in `observation`.
+    static func select(_ path: ObjectPath, in observation: Observation) throws(EvaluationError) -> Selection {
+        var roots: [(root: Int, values: [(value: JSONValue, name: String?)])] = []
+        for (i, object) in observation.objects.enumerated() where object.value["type"]?.stringValue == path.objectType {
+            var values: [(value: JSONValue, name: String?)] = [(.object(object.value), nil)]
+            for step in path.steps {
+                values = try Self.step(values, step, observation)
+                if values.isEmpty { break }
+            }
+            if !values.isEmpty { roots.append((i, values)) }
+        }
+        return Selection(roots: roots)
+    }
+
+    /// One step into each value: a property (dereferencing `_ref` and `_refs` within the
+    /// observation), a list index, or every element of a list.
+    static func step(_ values: [(value: JSONValue, name: String?)], _ step: PathStep,
+                     _ observation: Observation) throws(EvaluationError) -> [(value: JSONValue, name: String?)] {
+        var out: [(value: JSONValue, name: String?)] = []
+        switch step {
+        case .property(let name):
+            for case (.object(let o), _) in values {
+                guard let value = o[name] else { continue }
+                if name.hasSuffix("_ref") {
+                    guard case .string(let ref) = value else { throw EvaluationError("\(name) must hold a reference (a string)") }
+                    if let target = observation.object(ref) { out.append((.object(target), name)) }
+                } else if name.hasSuffix("_refs") {
+                    guard case .array(let refs) = value else { throw EvaluationError("\(name) must hold a list of references") }
+                    var targets: [JSONValue] = []
+                    for ref in refs {
+                        guard case .string(let key) = ref else { throw EvaluationError("\(name) must hold references (strings)") }
+                        if let target = observation.object(key) { targets.append(.object(target)) }
+                    }
+                    if !targets.isEmpty { out.append((.array(targets), name)) }
+                } else {
+                    out.append((value, name))
+                }
+            }
+        case .index(let n):
+            for case (.array(let list), let name) in values where n >= 0 && n < list.count { out.append((list[n], name)) }
+        case .anyIndex:
+            for case (.array(let list), let name) in values { out += list.map { ($0, name) } }
+        }
+        return out
+    }
+}

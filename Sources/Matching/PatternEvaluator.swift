@@ -1,0 +1,326 @@
+import Patterning
+
+/// Decides whether a STIX pattern matches a set of observations, with the semantics of STIX 2.1
+/// section 9 as the OASIS reference matcher reads them:
+/// - inside `[...]`, comparisons joined by AND must hold for the same observable (the root
+///   object a path starts from); OR for any;
+/// - an observed-data object with `number_observed` n counts as n observations;
+/// - observation operators bind distinct observations: AND any two, FOLLOWEDBY the left ones
+///   first-observed no later than the right ones last-observed, OR either;
+/// - `REPEATS n` n distinct bindings; `WITHIN s SECONDS` all observed intervals touch one
+///   window of s seconds; `START a STOP b` every interval meets [a, b) (a before b).
+///
+/// ```swift
+/// let evaluator = try PatternEvaluator(pattern: "[ipv4-addr:value ISSUBSET '198.51.100.0/24']")
+/// let matched = try evaluator.matches(Observation.from(objects))
+/// ```
+public struct PatternEvaluator: Sendable {
+    /// The parsed pattern.
+    public let pattern: ObservationExpression
+    /// How many observations one binding may use: no observation is expanded beyond this many
+    /// copies, since more could never be told apart.
+    let slots: Int
+    /// Most bindings one sub-expression may produce before evaluation is refused as too costly.
+    public static let maxBindings = 100_000
+
+    /// Parses `text`; throws the parser's error with its position.
+    public init(pattern text: String) throws(PatternError) {
+        try self.init(try PatternParser.parse(text))
+    }
+
+    /// Evaluates an already parsed pattern; refuses qualifiers no observations can satisfy
+    /// (`WITHIN 0 SECONDS`, `REPEATS 0 TIMES`), which the grammar lets through.
+    public init(_ pattern: ObservationExpression) throws(PatternError) {
+        if let reason = Self.unsatisfiable(pattern) { throw PatternError(position: 0, reason: reason) }
+        self.pattern = pattern
+        self.slots = Self.slots(pattern)
+    }
+
+    /// Why the pattern cannot be evaluated whatever the data: an unsatisfiable qualifier, a
+    /// literal that is no value (an impossible date), a set mixing kinds, a refused regular
+    /// expression. Checked once, before any data, so no indicator fails later on some record.
+    static func unsatisfiable(_ e: ObservationExpression) -> String? {
+        switch e {
+        case .observation(let c): return invalidLiterals(c)
+        case .combined(_, let a, let b): return unsatisfiable(a) ?? unsatisfiable(b)
+        case .qualified(_, .within(let seconds)) where seconds <= 0: return "WITHIN needs a positive number of seconds"
+        case .qualified(_, .repeats(let n)) where n < 1: return "REPEATS needs at least 1 TIMES"
+        case .qualified(_, .startStop(let a, let b)) where Operand.parseTime(a) == nil || Operand.parseTime(b) == nil:
+            return "START and STOP need valid timestamps"
+        case .qualified(let inner, _): return unsatisfiable(inner)
+        }
+    }
+
+    static func invalidLiterals(_ c: ComparisonExpression) -> String? {
+        switch c {
+        case .and(let a, let b), .or(let a, let b): return invalidLiterals(a) ?? invalidLiterals(b)
+        case .comparison(let comparison):
+            do {
+                switch (comparison.op, comparison.value) {
+                case (.matches, .string(let regex)?): _ = try RegexPattern(regex)
+                case (.isSubset, .string(let range)?), (.isSuperset, .string(let range)?):
+                    if AddressRange(range) == nil { return "'\(range)' is not an IP address or CIDR range" }
+                case (.in, .set(let elements)?):
+                    var set: [Operand] = []
+                    for e in elements { set.append(try Operand(e)) }
+                    try Context.checkHomogeneous(set)
+                case (_, let literal?): _ = try Operand(literal)
+                case (_, nil): break
+                }
+            } catch {
+                return error.reason
+            }
+            return nil
+        }
+    }
+
+    static func slots(_ e: ObservationExpression) -> Int {
+        switch e {
+        case .observation: return 1
+        case .combined(.or, let a, let b): return max(slots(a), slots(b))
+        case .combined(_, let a, let b): return min(slots(a) + slots(b), 1 << 20)
+        case .qualified(let inner, .repeats(let n)): return min(slots(inner) * n, 1 << 20)
+        case .qualified(let inner, _): return slots(inner)
+        }
+    }
+
+    /// Whether the pattern matches `observations`. Throws when the data cannot be compared as
+    /// the pattern requires (an invalid timestamp, a malformed reference) or the work exceeds
+    /// the evaluator's bounds.
+    public func matches(_ observations: [Observation]) throws(EvaluationError) -> Bool {
+        var context = Context(observations: observations, slots: slots)
+        // Every comparison is evaluated first, on every observation, so a bad value is reported
+        // whatever the observation operators would have skipped.
+        let tested = try context.test(pattern)
+        return try !context.bindings(pattern, tested).isEmpty
+    }
+}
+
+/// One evaluation: the observations, their expanded instances and the bounds.
+struct Context {
+    let observations: [Observation]
+    let slots: Int
+    /// Regular expressions and LIKE patterns compiled once per evaluation.
+    var regexes: [String: RegexPattern] = [:]
+    var likes: [String: LikePattern] = [:]
+
+    init(observations: [Observation], slots: Int) {
+        self.observations = observations
+        self.slots = slots
+    }
+
+    /// The observations each `[...]` holds for, in pattern order (left to right).
+    indirect enum Tested {
+        case observation([Int])
+        case combined(Tested, Tested)
+        case qualified(Tested)
+    }
+
+    mutating func test(_ e: ObservationExpression) throws(EvaluationError) -> Tested {
+        switch e {
+        case .observation(let c):
+            var matching: [Int] = []
+            for (i, o) in observations.enumerated() where try !roots(c, o).isEmpty { matching.append(i) }
+            return .observation(matching)
+        case .combined(_, let a, let b): return .combined(try test(a), try test(b))
+        case .qualified(let inner, _): return .qualified(try test(inner))
+        }
+    }
+
+    /// The root objects of `o` for which the comparison expression holds.
+    mutating func roots(_ c: ComparisonExpression, _ o: Observation) throws(EvaluationError) -> Set<Int> {
+        switch c {
+        case .comparison(let comparison):
+            let selection = try Selection.select(comparison.path, in: o)
+            if comparison.op == .exists && comparison.negated {
+                // NOT EXISTS: objects of the type where the path reaches nothing.
+                let present = Set(selection.roots.map(\.root))
+                return Set(o.objects.indices.filter { o.objects[$0].value["type"]?.stringValue == comparison.path.objectType && !present.contains($0) })
+            }
+            var passed: Set<Int> = []
+            for (root, values) in selection.roots {
+                for (value, name) in values where try holds(comparison, value: Operand.from(value, name: name)) {
+                    passed.insert(root)
+                    break
+                }
+            }
+            return passed
+        case .and(let a, let b):
+            let left = try roots(a, o), right = try roots(b, o)
+            return left.intersection(right)
+        case .or(let a, let b):
+            let left = try roots(a, o), right = try roots(b, o)
+            return left.union(right)
+        }
+    }
+
+    /// Whether one value passes one comparison (NOT negates the result for that value).
+    mutating func holds(_ c: Comparison, value: Operand) throws(EvaluationError) -> Bool {
+        let result: Bool
+        switch c.op {
+        case .exists:
+            result = true
+        case .equal, .notEqual:
+            let literal = try Operand(c.value!)
+            let v = if case .time = literal { try value.asTime() } else { value }
+            result = Operand.equal(v, literal) != (c.op == .notEqual)
+        case .less, .greater, .lessOrEqual, .greaterOrEqual:
+            let literal = try Operand(c.value!)
+            let v = if case .time = literal { try value.asTime() } else { value }
+            // Kinds that have no order fail the test whatever NOT says (as the reference
+            // matcher reads "incompatible types ... the results are false").
+            guard Operand.orderable(v, literal) else { return false }
+            guard let order = Operand.order(v, literal) else { result = false; break }
+            switch c.op {
+            case .less: result = order < 0
+            case .greater: result = order > 0
+            case .lessOrEqual: result = order <= 0
+            default: result = order >= 0
+            }
+        case .in:
+            guard case .set(let elements)? = c.value else { throw EvaluationError("IN needs a set") }
+            var set: [Operand] = []
+            for e in elements { set.append(try Operand(e)) }
+            try Self.checkHomogeneous(set)
+            let v = if case .time? = set.first { try value.asTime() } else { value }
+            result = set.contains { Operand.equal(v, $0) }
+        case .like:
+            guard case .string(let pattern)? = c.value else { throw EvaluationError("LIKE needs a string") }
+            let like = likes[pattern] ?? LikePattern(pattern)
+            likes[pattern] = like
+            switch value {
+            case .string(let s): result = like.matches(s)
+            case .bytes(let b): result = String(validating: b, as: UTF8.self).map(like.matches) ?? false
+            default: result = false
+            }
+        case .matches:
+            guard case .string(let pattern)? = c.value else { throw EvaluationError("MATCHES needs a string") }
+            let regex: RegexPattern
+            if let kept = regexes[pattern] { regex = kept } else { regex = try RegexPattern(pattern); regexes[pattern] = regex }
+            switch value {
+            case .string(let s): result = regex.matches(s)
+            // Binary values are matched as text of their byte values (0-255).
+            case .bytes(let b): result = regex.matches(String(String.UnicodeScalarView(b.map { Unicode.Scalar($0) })))
+            default: result = false
+            }
+        case .isSubset, .isSuperset:
+            guard case .string(let text)? = c.value else { throw EvaluationError("\(c.op.rawValue) needs a string") }
+            guard let literal = AddressRange(text) else { throw EvaluationError("'\(text)' is not an IP address or CIDR range") }
+            if case .string(let s) = value, let range = AddressRange(s) {
+                result = c.op == .isSubset ? range.isWithin(literal) : literal.isWithin(range)
+            } else {
+                result = false
+            }
+        }
+        return result != c.negated
+    }
+
+    /// Sets must hold one kind of literal (numbers may mix integers and decimals).
+    static func checkHomogeneous(_ set: [Operand]) throws(EvaluationError) {
+        func kind(_ o: Operand) -> Int {
+            switch o {
+            case .integer, .double: 0
+            case .string: 1
+            case .bool: 2
+            case .bytes: 3
+            case .time: 4
+            case .structure: 5
+            }
+        }
+        guard let first = set.first else { return }
+        if set.contains(where: { kind($0) != kind(first) }) { throw EvaluationError("a set must hold literals of one kind") }
+    }
+
+    /// One way to satisfy an expression: the observation instances it uses (observation index
+    /// and copy number, packed), in binding order.
+    typealias Binding = [Int]
+
+    func instance(_ observation: Int, _ copy: Int) -> Int { observation << 20 | copy }
+    func observation(of instance: Int) -> Observation { observations[instance >> 20] }
+
+    func bindings(_ e: ObservationExpression, _ tested: Tested) throws(EvaluationError) -> [Binding] {
+        switch (e, tested) {
+        case (.observation, .observation(let matching)):
+            var out: [Binding] = []
+            for i in matching {
+                for copy in 0..<min(observations[i].count, slots) { out.append([instance(i, copy)]) }
+                try bound(out.count)
+            }
+            return out
+        case (.combined(let op, let a, let b), .combined(let ta, let tb)):
+            let left = try bindings(a, ta)
+            let right = try bindings(b, tb)
+            if op == .or { return left + right }
+            var out: [Binding] = []
+            for l in left {
+                let latestFirst = op == .followedBy ? l.map { observation(of: $0).firstObserved }.max()! : 0
+                for r in right where Set(l).isDisjoint(with: r) {
+                    if op == .followedBy, latestFirst > r.map({ observation(of: $0).lastObserved }).min()! { continue }
+                    out.append(l + r)
+                    try bound(out.count)
+                }
+            }
+            return out
+        case (.qualified(let inner, let qualifier), .qualified(let t)):
+            let all = try bindings(inner, t)
+            switch qualifier {
+            case .within(let seconds):
+                let window = Int64((seconds * 1_000_000).rounded())
+                return all.filter { b in
+                    let intervals = b.map { (observation(of: $0).firstObserved, observation(of: $0).lastObserved) }
+                    let start = intervals.map(\.1).min()!
+                    let (end, overflow) = start.addingReportingOverflow(window)
+                    return intervals.allSatisfy { $0.0 <= (overflow ? Int64.max : end) && $0.1 >= start }
+                }
+            case .startStop(let a, let b):
+                guard let start = Operand.parseTime(a), let stop = Operand.parseTime(b) else {
+                    throw EvaluationError("START and STOP need valid timestamps")
+                }
+                guard start < stop else { return [] }
+                return all.filter { b in
+                    b.allSatisfy { observation(of: $0).firstObserved < stop && observation(of: $0).lastObserved >= start }
+                }
+            case .repeats(let n):
+                return try combinations(all, n)
+            }
+        default:
+            preconditionFailure("the tested tree mirrors the pattern")
+        }
+    }
+
+    /// Every choice of `n` pairwise disjoint bindings, in list order, each joined into one.
+    func combinations(_ all: [Binding], _ n: Int) throws(EvaluationError) -> [Binding] {
+        if n == 1 { return all }
+        // Fewer distinct instances than a combination needs: nothing to enumerate.
+        if Set(all.joined()).count < n { return [] }
+        var out: [Binding] = []
+        var chosen: [Int] = []
+        var used: Set<Int> = []
+        var steps = 0
+        func extend(from start: Int) throws(EvaluationError) {
+            steps += 1
+            try bound(steps / 10)
+            if chosen.count == n {
+                out.append(chosen.flatMap { all[$0] })
+                try bound(out.count)
+                return
+            }
+            guard all.count - start >= n - chosen.count else { return }
+            for i in start..<all.count where used.isDisjoint(with: all[i]) {
+                chosen.append(i)
+                used.formUnion(all[i])
+                try extend(from: i + 1)
+                used.subtract(all[i])
+                chosen.removeLast()
+            }
+        }
+        try extend(from: 0)
+        return out
+    }
+
+    func bound(_ count: Int) throws(EvaluationError) {
+        if count > PatternEvaluator.maxBindings {
+            throw EvaluationError("the pattern combines more than \(PatternEvaluator.maxBindings) ways of matching these observations; refused as too costly")
+        }
+    }
+}

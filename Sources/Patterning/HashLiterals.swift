@@ -1,0 +1,46 @@
+/// Hash values in patterns: a comparison on `hashes.<algorithm>` must compare with a digest of
+/// that algorithm (as the OASIS pattern validator requires), so a mistyped hash is caught when the
+/// indicator is shared rather than silently never matching.
+enum HashLiterals {
+    /// Digest shapes by algorithm name in upper case without hyphens: hex lengths, or nil for SSDEEP.
+    static let hexLengths: [String: [Int]] = [
+        "MD5": [32], "MD6": [32, 40, 56, 64, 96, 128], "RIPEMD160": [40], "SHA1": [40], "SHA224": [56], "SHA256": [64],
+        "SHA384": [96], "SHA512": [128], "SHA3224": [56], "SHA3256": [64], "SHA3384": [96], "SHA3512": [128], "WHIRLPOOL": [128],
+    ]
+
+    /// Why the literal of a comparison on a hash is not a digest of its algorithm, or nil.
+    /// LIKE and MATCHES take patterns, not digests, and are not checked.
+    static func problem(path: ObjectPath, op: ComparisonOperator, value: PatternLiteral) -> String? {
+        guard op != .like, op != .matches, path.steps.contains(.property("hashes")), case .property(let last)? = path.steps.last else { return nil }
+        let algorithm = last.uppercased().replacingAll("-", "")
+        let isSSDEEP = algorithm == "SSDEEP"
+        guard isSSDEEP || hexLengths[algorithm] != nil else { return nil }
+        let literals: [PatternLiteral]
+        if case .set(let elements) = value { literals = elements } else { literals = [value] }
+        for literal in literals {
+            guard case .string(let text) = literal else { return "a \(last) hash must be compared with a string holding a digest" }
+            let u = Array(text.utf8)
+            let valid: Bool
+            if isSSDEEP {
+                valid = (1...128).contains(u.count) && u.allSatisfy { c in
+                    (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x2F || c == 0x2B || c == 0x3A || c == 0x2E
+                }
+            } else {
+                valid = hexLengths[algorithm]!.contains(u.count) && u.allSatisfy { c in
+                    (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c)
+                }
+            }
+            if !valid { return "'\(text)' is not a valid \(last) hash" }
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// The string with every occurrence of `target` removed or replaced (no Foundation here).
+    func replacingAll(_ target: Character, _ replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

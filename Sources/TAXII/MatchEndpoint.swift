@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import Matching
+import STIX
+import Store
+
+/// `POST /match`: a batch of observables checked against the indicators the caller may read
+/// (outside the TAXII namespace; JSON in and out).
+///
+/// Body: `{"observables": ["198.51.100.7", "evil.example", ...], "objects": [STIX SCOs,
+/// observed-data or bundles]}` (either or both, at most 10,000 items). Answer:
+/// `{"matches": [{"item": 0, "observable": {"type", "value"}, "indicator": {"id", "name",
+/// "pattern"}}], "skipped": [{"item": 3, "reason": "..."}]}`; `item` counts observables first,
+/// then objects.
+extension TAXIIServer {
+    /// Most observables and objects in one request.
+    static var matchBatchLimit: Int { 10_000 }
+
+    func match(_ request: Request, _ caller: Caller) async throws -> Response {
+        let principal = try await reader(of: caller)
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/json" else {
+            throw TAXIIError(status: 415, title: "Unsupported media type", description: "send the body as application/json")
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: 8 << 20) } catch {
+            throw TAXIIError(status: 413, title: "Content too large", description: "a match request is at most 8 MiB")
+        }
+        let body: JSONValue
+        do { body = try JSONParser.parse(buffer.readableBytesView) } catch {
+            throw TAXIIError.badRequest("$: the body is not JSON: \(error)")
+        }
+        guard case .object(let fields) = body else { throw TAXIIError.badRequest("$: the body must be a JSON object") }
+        if let unknown = fields.keys.first(where: { $0 != "observables" && $0 != "objects" }) {
+            throw TAXIIError.badRequest("$.\(unknown): unknown field (expected observables, objects)")
+        }
+        var observables: [String] = []
+        if let value = fields["observables"] {
+            guard case .array(let list) = value else { throw TAXIIError.badRequest("$.observables: must be a list of strings") }
+            for (i, item) in list.enumerated() {
+                guard case .string(let s) = item else { throw TAXIIError.badRequest("$.observables[\(i)]: must be a string") }
+                observables.append(s)
+            }
+        }
+        var objects: [JSONValue] = []
+        if let value = fields["objects"] {
+            guard case .array(let list) = value else { throw TAXIIError.badRequest("$.objects: must be a list of STIX objects") }
+            objects = list
+        }
+        guard observables.count + objects.count <= Self.matchBatchLimit else {
+            throw TAXIIError.badRequest("at most \(Self.matchBatchLimit) observables and objects per request; split the batch")
+        }
+        let index = try await matchIndexes.index(for: principal?.viewer ?? .anonymous, in: store)
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        var matches: [String] = []
+        var skipped: [String] = []
+        func indicatorJSON(_ i: IndexedIndicator) -> String {
+            #"{"id":\#(jsonString(i.id))\#(i.name.map { #","name":\#(jsonString($0))"# } ?? ""),"pattern":\#(jsonString(i.pattern))}"#
+        }
+        for (item, text) in observables.enumerated() {
+            let value = text.trimmingCharacters(in: .whitespaces)
+            guard let property = PlainObservable.infer(Substring(value)) else {
+                skipped.append(#"{"item":\#(item),"reason":"not an IP address, domain, URL, email address, MAC address or file hash"}"#)
+                continue
+            }
+            for indicator in index.matches(property, value: value, time: now) {
+                matches.append(#"{"item":\#(item),"observable":{"type":\#(jsonString(property.type)),"value":\#(jsonString(value))},"indicator":\#(indicatorJSON(indicator))}"#)
+            }
+        }
+        for (offset, object) in objects.enumerated() {
+            let item = observables.count + offset
+            let observations: [Observation]
+            do {
+                if let type = object["type"]?.stringValue, type != "bundle", type != "observed-data", case .object(let o) = object {
+                    observations = [Observation(id: "observed-data", firstObserved: now, lastObserved: now, count: 1, objects: [("0", o)])]
+                } else {
+                    observations = try Observation.from([object])
+                }
+            } catch {
+                skipped.append(#"{"item":\#(item),"reason":\#(jsonString("\(error)"))}"#)
+                continue
+            }
+            for observation in observations {
+                let result = index.matches(observation)
+                for indicator in result.matched {
+                    let o = observation.objects.first { indicator.objectTypes.contains($0.value["type"]?.stringValue ?? "") }?.value
+                    let observable = o.map { #","observable":{"type":\#(jsonString($0["type"]?.stringValue ?? "")),"value":\#(jsonString($0["value"]?.stringValue ?? $0["name"]?.stringValue ?? ""))}"# } ?? ""
+                    matches.append(#"{"item":\#(item)\#(observable),"indicator":\#(indicatorJSON(indicator))}"#)
+                }
+            }
+        }
+        let answer = #"{"matches":[\#(matches.joined(separator: ","))],"skipped":[\#(skipped.joined(separator: ","))]}"#
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
+    }
+
+    private func jsonString(_ s: String) -> String {
+        var out: [UInt8] = []
+        CanonicalJSON.writeString(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}

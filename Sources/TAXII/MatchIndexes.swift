@@ -1,0 +1,90 @@
+import Foundation
+import Matching
+import STIX
+import Store
+
+/// The indicator index of each reader the match endpoint has served: built from exactly the
+/// indicators the reader may read (the store's page query applies the access policy), kept
+/// while the store's generation stays put, brought up to date incrementally when indicators
+/// were added or revoked since, and rebuilt when objects were deleted or grants changed.
+actor MatchIndexes {
+    private struct Built {
+        var generation: Int64
+        var collections: [String]
+        var cursors: [String: PageCursor]
+        var index: IndicatorIndex
+        var used: Date
+    }
+
+    private var built: [Viewer: Built] = [:]
+    /// Readers whose indexes are kept; the least recently used goes first.
+    let capacity = 16
+
+    /// The current index of what `viewer` may read.
+    func index(for viewer: Viewer, in store: some ObjectStore) async throws -> IndicatorIndex {
+        let generation = try await store.generation()
+        let collections = try await store.collections().map(\.id)
+        if var kept = built[viewer], kept.collections == collections {
+            if kept.generation != generation {
+                // New versions arrive after the cursors; nothing new means something was
+                // removed or regranted, which only a rebuild reflects.
+                let added = try await scan(&kept, store, viewer)
+                if added == 0 { kept = try await build(viewer, store, generation, collections) }
+                kept.generation = generation
+            }
+            kept.used = Date()
+            built[viewer] = kept
+            return kept.index
+        }
+        var fresh = try await build(viewer, store, generation, collections)
+        fresh.used = Date()
+        if built.count >= capacity, let oldest = built.min(by: { $0.value.used < $1.value.used })?.key { built[oldest] = nil }
+        built[viewer] = fresh
+        return fresh.index
+    }
+
+    private func build(_ viewer: Viewer, _ store: some ObjectStore, _ generation: Int64, _ collections: [String]) async throws -> Built {
+        var fresh = Built(generation: generation, collections: collections, cursors: [:], index: IndicatorIndex(), used: Date())
+        _ = try await scan(&fresh, store, viewer)
+        return fresh
+    }
+
+    /// Reads the indicator versions added after each collection's cursor; returns how many.
+    private func scan(_ b: inout Built, _ store: some ObjectStore, _ viewer: Viewer) async throws -> Int {
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        var seen = 0
+        for c in b.collections {
+            var query = PageQuery(collectionID: c, cursor: b.cursors[c], limit: 1_000, types: ["indicator"], versions: .last)
+            query.viewer = viewer
+            let box = Box(b.index)
+            do {
+                try await store.forEachPage(query) { objects in
+                    for object in objects {
+                        box.seen += 1
+                        box.last = PageCursor(dateAdded: object.dateAdded, sequence: object.sequence)
+                        guard let json = try? JSONParser.parse(object.raw) else { continue }
+                        if let indicator = IndexedIndicator(activeAt: now, json) {
+                            try? box.index.add(indicator)
+                        } else {
+                            box.index.remove(id: object.id)  // revoked or expired: a new version retires the old one
+                        }
+                    }
+                }
+            } catch StoreError.unknownCollection {
+                continue  // hidden from this reader
+            }
+            b.index = box.index
+            if let last = box.last { b.cursors[c] = last }
+            seen += box.seen
+        }
+        return seen
+    }
+
+    /// Collects results from page callbacks.
+    private final class Box: @unchecked Sendable {
+        var index: IndicatorIndex
+        var seen = 0
+        var last: PageCursor?
+        init(_ index: IndicatorIndex) { self.index = index }
+    }
+}

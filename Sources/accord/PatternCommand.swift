@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Matching
+import Patterning
+import STIX
+
+/// `accord pattern parse|match`: check STIX patterns and try them on observed data.
+struct PatternCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pattern", abstract: "Check STIX patterns and evaluate them against observed data.",
+        discussion: """
+            Examples:
+              accord pattern parse "[ipv4-addr:value ISSUBSET '198.51.100.0/24']"
+              accord pattern match "[domain-name:value = 'evil.example']" sightings.json
+              accord pattern parse < patterns.jsonl      # {"pattern": "..."} per line
+              accord pattern match < pairs.jsonl         # {"pattern": "...", "observed": [...]} per line
+
+            With no arguments both read JSON lines on standard input and answer one JSON line \
+            per input line, in order: {"valid": true} or {"valid": false, "error": "..."}; \
+            {"match": true|false} or {"error": "..."}.
+            """,
+        subcommands: [Parse.self, Match.self])
+
+    struct Parse: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Say whether patterns parse; an error names the position and what was expected.")
+        @Argument(help: "Patterns (none: JSON lines on standard input).") var patterns: [String] = []
+
+        func run() throws {
+            if patterns.isEmpty {
+                try JSONLines.each { line, out in
+                    guard let pattern = line["pattern"]?.stringValue else { out.write(#"{"error":"each line needs a \"pattern\" string"}"#); return }
+                    do {
+                        _ = try PatternParser.parse(pattern)
+                        out.write(#"{"valid":true}"#)
+                    } catch {
+                        out.write(#"{"valid":false,"error":\#(Terminal.jsonString("\(error)"))}"#)
+                    }
+                }
+                return
+            }
+            var failed = false
+            for pattern in patterns {
+                do {
+                    _ = try PatternParser.parse(pattern)
+                    print("valid: \(pattern)")
+                } catch {
+                    failed = true
+                    Terminal.note("invalid: \(pattern)\n         \(String(repeating: " ", count: error.position))^ \(error.reason)")
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Match: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Evaluate a pattern against observed-data (with the SCOs it references).")
+        @Argument(help: "The pattern, then files holding observed-data and SCOs (a bundle, an envelope or a JSON list); none: JSON lines on standard input.")
+        var arguments: [String] = []
+
+        func run() throws {
+            guard let pattern = arguments.first else {
+                try JSONLines.each { line, out in
+                    guard let pattern = line["pattern"]?.stringValue, let observed = line["observed"]?.arrayValue else {
+                        out.write(#"{"error":"each line needs \"pattern\" and an \"observed\" list"}"#)
+                        return
+                    }
+                    do {
+                        let evaluator = try PatternEvaluator(pattern: pattern)
+                        out.write(#"{"match":\#(try evaluator.matches(Observation.from(observed)))}"#)
+                    } catch {
+                        out.write(#"{"error":\#(Terminal.jsonString("\(error)"))}"#)
+                    }
+                }
+                return
+            }
+            let evaluator: PatternEvaluator
+            do { evaluator = try PatternEvaluator(pattern: pattern) } catch {
+                throw CommandFailure("the pattern does not parse: \(error)")
+            }
+            var objects: [JSONValue] = []
+            for path in arguments.dropFirst() {
+                guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read \(path)") }
+                let value: JSONValue
+                do { value = try JSONParser.parse(Array(data)) } catch { throw CommandFailure("\(path): \(error)") }
+                if let list = value.arrayValue { objects += list } else if let inner = value["objects"]?.arrayValue { objects += inner } else { objects.append(value) }
+            }
+            let matched: Bool
+            do { matched = try evaluator.matches(Observation.from(objects)) } catch { throw CommandFailure("\(error)") }
+            print(matched ? "match" : "no match")
+            if !matched { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Reading JSON lines on standard input and answering one line each, in order.
+enum JSONLines {
+    /// Calls `answer` for each non-empty input line with its parsed value; a line that is not
+    /// JSON gets an error line.
+    static func each(_ answer: (JSONValue, OutputBuffer) -> Void) throws {
+        let out = OutputBuffer()
+        while let line = readLine(strippingNewline: true) {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            do {
+                answer(try JSONParser.parse(Array(line.utf8)), out)
+            } catch {
+                out.write(#"{"error":\#(Terminal.jsonString("the line is not JSON: \(error)"))}"#)
+            }
+            out.write("\n")
+        }
+        out.flush()
+    }
+}
