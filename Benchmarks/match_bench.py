@@ -99,15 +99,20 @@ def general(args, work):
     path = os.path.join(work, "pairs.jsonl")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
-    times = []
+    times, evaluation = [], []
     for _ in range(3):
         started = time.perf_counter()
         with open(path) as f:
-            subprocess.run([args.accord, "pattern", "match"], stdin=f, stdout=subprocess.DEVNULL, check=True)
+            r = subprocess.run([args.accord, "pattern", "match", "--timing"], stdin=f, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, check=True)
         times.append(time.perf_counter() - started)
-    accord = statistics.median(times)
-    print("general: %d pairs: stix2-matcher %.2f s, accord %.3f s (median of 3, process start included): %.0fx faster"
-          % (len(pairs), reference, accord, reference / accord))
+        evaluation.append(float(re.search(r"in ([0-9.]+) ms", r.stderr).group(1)) / 1000)
+    accord, accord_eval = statistics.median(times), statistics.median(evaluation)
+    # Like for like: stix2-matcher's time is match() on already decoded JSON (its pattern parse,
+    # observation set-up and evaluation); accord's --timing counts exactly those steps too.
+    print("general: %d pairs: stix2-matcher %.2f s; accord %.3f s evaluating (%.0fx), %.3f s for the whole process "
+          "with JSON reading and start-up (%.0fx); medians of 3" % (len(pairs), reference, accord_eval, reference / accord_eval,
+                                                                   accord, reference / accord))
 
 
 def build_1m(args, work):

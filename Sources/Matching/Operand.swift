@@ -78,7 +78,7 @@ enum Operand: Hashable {
     /// A STIX timestamp with upper-case `T` and `Z`, in microseconds (digits past the sixth
     /// fractional one are dropped).
     static func parseTime(_ text: String) -> Int64? {
-        guard !text.contains(where: { $0.isLowercase }), case .success(let t) = Timestamp.parse(text) else { return nil }
+        guard !text.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }), case .success(let t) = Timestamp.parse(text) else { return nil }
         return t.microseconds
     }
 

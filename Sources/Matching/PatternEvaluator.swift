@@ -22,6 +22,9 @@ public struct PatternEvaluator: Sendable {
     let slots: Int
     /// Most bindings one sub-expression may produce before evaluation is refused as too costly.
     public static let maxBindings = 100_000
+    /// Largest REPEATS enumerated when enough observations exist (deeper choices would be refused
+    /// by the work budget anyway, after much longer).
+    public static let maxRepeats = 1_000
 
     /// Parses `text`; throws the parser's error with its position.
     public init(pattern text: String) throws(PatternError) {
@@ -34,7 +37,22 @@ public struct PatternEvaluator: Sendable {
         if let reason = Self.unsatisfiable(pattern) { throw PatternError(position: 0, reason: reason) }
         self.pattern = pattern
         self.slots = Self.slots(pattern)
+        var regexes: [String: RegexPattern] = [:], likes: [String: LikePattern] = [:]
+        for c in pattern.comparisons {
+            switch (c.op, c.value) {
+            case (.matches, .string(let text)?) where regexes[text] == nil:
+                do { regexes[text] = try RegexPattern(text) } catch { throw PatternError(position: 0, reason: error.reason) }
+            case (.like, .string(let text)?): likes[text] = LikePattern(text)
+            default: break
+            }
+        }
+        self.regexes = regexes
+        self.likes = likes
     }
+
+    /// The pattern's regular expressions and LIKE patterns, compiled once.
+    let regexes: [String: RegexPattern]
+    let likes: [String: LikePattern]
 
     /// Why the pattern cannot be evaluated whatever the data: an unsatisfiable qualifier, a
     /// literal that is no value (an impossible date), a set mixing kinds, a refused regular
@@ -57,7 +75,7 @@ public struct PatternEvaluator: Sendable {
         case .comparison(let comparison):
             do {
                 switch (comparison.op, comparison.value) {
-                case (.matches, .string(let regex)?): _ = try RegexPattern(regex)
+                case (.matches, _): break  // compiled (and checked) once by the initialiser
                 case (.isSubset, .string(let range)?), (.isSuperset, .string(let range)?):
                     if AddressRange(range) == nil { return "'\(range)' is not an IP address or CIDR range" }
                 case (.in, .set(let elements)?):
@@ -88,7 +106,7 @@ public struct PatternEvaluator: Sendable {
     /// the pattern requires (an invalid timestamp, a malformed reference) or the work exceeds
     /// the evaluator's bounds.
     public func matches(_ observations: [Observation]) throws(EvaluationError) -> Bool {
-        var context = Context(observations: observations, slots: slots)
+        var context = Context(observations: observations, slots: slots, regexes: regexes, likes: likes)
         // Every comparison is evaluated first, on every observation, so a bad value is reported
         // whatever the observation operators would have skipped.
         let tested = try context.test(pattern)
@@ -104,9 +122,11 @@ struct Context {
     var regexes: [String: RegexPattern] = [:]
     var likes: [String: LikePattern] = [:]
 
-    init(observations: [Observation], slots: Int) {
+    init(observations: [Observation], slots: Int, regexes: [String: RegexPattern] = [:], likes: [String: LikePattern] = [:]) {
         self.observations = observations
         self.slots = slots
+        self.regexes = regexes
+        self.likes = likes
     }
 
     /// The observations each `[...]` holds for, in pattern order (left to right).
@@ -198,9 +218,9 @@ struct Context {
             let regex: RegexPattern
             if let kept = regexes[pattern] { regex = kept } else { regex = try RegexPattern(pattern); regexes[pattern] = regex }
             switch value {
-            case .string(let s): result = regex.matches(s)
+            case .string(let s): result = try regex.matches(s)
             // Binary values are matched as text of their byte values (0-255).
-            case .bytes(let b): result = regex.matches(String(String.UnicodeScalarView(b.map { Unicode.Scalar($0) })))
+            case .bytes(let b): result = try regex.matches(String(String.UnicodeScalarView(b.map { Unicode.Scalar($0) })))
             default: result = false
             }
         case .isSubset, .isSuperset:
@@ -243,7 +263,9 @@ struct Context {
         case (.observation, .observation(let matching)):
             var out: [Binding] = []
             for i in matching {
-                for copy in 0..<min(observations[i].count, slots) { out.append([instance(i, copy)]) }
+                let copies = min(observations[i].count, slots)
+                try budget.spend(elements: copies)
+                for copy in 0..<copies { out.append([instance(i, copy)]) }
                 try bound(out.count)
             }
             return out
@@ -252,12 +274,17 @@ struct Context {
             let right = try bindings(b, tb)
             if op == .or { return left + right }
             var out: [Binding] = []
+            let earliestLast = op == .followedBy ? right.map { r in r.map { observation(of: $0).lastObserved }.min()! } : []
             for l in left {
                 let latestFirst = op == .followedBy ? l.map { observation(of: $0).firstObserved }.max()! : 0
-                for r in right where Set(l).isDisjoint(with: r) {
-                    if op == .followedBy, latestFirst > r.map({ observation(of: $0).lastObserved }).min()! { continue }
+                let used = Set(l)
+                // Every pair looked at costs work, kept or not: rejecting pairs can be quadratic too.
+                try budget.spend(work: right.count)
+                for (k, r) in right.enumerated() where used.isDisjoint(with: r) {
+                    if op == .followedBy, latestFirst > earliestLast[k] { continue }
                     out.append(l + r)
                     try bound(out.count)
+                    try budget.spend(elements: l.count + r.count)
                 }
             }
             return out
@@ -265,7 +292,9 @@ struct Context {
             let all = try bindings(inner, t)
             switch qualifier {
             case .within(let seconds):
-                let window = Int64((seconds * 1_000_000).rounded())
+                // Windows beyond the time scale (about 292,000 years) cover everything.
+                let micros = (seconds * 1_000_000).rounded()
+                let window = micros < 9.2e18 ? Int64(micros) : Int64.max
                 return all.filter { b in
                     let intervals = b.map { (observation(of: $0).firstObserved, observation(of: $0).lastObserved) }
                     let start = intervals.map(\.1).min()!
@@ -293,6 +322,9 @@ struct Context {
         if n == 1 { return all }
         // Fewer distinct instances than a combination needs: nothing to enumerate.
         if Set(all.joined()).count < n { return [] }
+        guard n <= PatternEvaluator.maxRepeats else {
+            throw EvaluationError("REPEATS \(n) TIMES over this many observations is refused as too costly (at most \(PatternEvaluator.maxRepeats))")
+        }
         var out: [Binding] = []
         var chosen: [Int] = []
         var used: Set<Int> = []
@@ -300,8 +332,11 @@ struct Context {
         func extend(from start: Int) throws(EvaluationError) {
             steps += 1
             try bound(steps / 10)
+            try budget.spend(work: 1)
             if chosen.count == n {
-                out.append(chosen.flatMap { all[$0] })
+                let joined = chosen.flatMap { all[$0] }
+                try budget.spend(elements: joined.count)
+                out.append(joined)
                 try bound(out.count)
                 return
             }
@@ -318,9 +353,30 @@ struct Context {
         return out
     }
 
+    /// Work and memory spent on bindings so far in this evaluation.
+    let budget = Budget()
+
     func bound(_ count: Int) throws(EvaluationError) {
         if count > PatternEvaluator.maxBindings {
             throw EvaluationError("the pattern combines more than \(PatternEvaluator.maxBindings) ways of matching these observations; refused as too costly")
+        }
+    }
+}
+
+/// The bounds of one evaluation: pairs of bindings looked at (AND, FOLLOWEDBY, REPEATS) and
+/// observation references held in bindings. Past either, evaluation stops with an error instead of
+/// running for minutes or filling memory (cases the fuzzer and its reviewer found).
+final class Budget {
+    static let maxWork = 5_000_000
+    static let maxElements = 2_000_000
+    private var work = 0
+    private var elements = 0
+
+    func spend(work amount: Int = 0, elements held: Int = 0) throws(EvaluationError) {
+        work += amount
+        elements += held
+        if work > Self.maxWork || elements > Self.maxElements {
+            throw EvaluationError("matching these observations needs more than \(Self.maxWork) steps or \(Self.maxElements) observation references; refused as too costly")
         }
     }
 }

@@ -7,12 +7,12 @@ struct LikePattern {
     private let pieces: [Piece]
 
     init(_ pattern: String) {
-        pieces = pattern.precomposedStringWithCanonicalMapping.unicodeScalars.map { $0 == "%" ? .any : $0 == "_" ? .one : .char($0) }
+        pieces = pattern.nfc.unicodeScalars.map { $0 == "%" ? .any : $0 == "_" ? .one : .char($0) }
     }
 
     /// Whether `value` matches, in time proportional to its length times the pattern's.
     func matches(_ value: String) -> Bool {
-        let text = Array(value.precomposedStringWithCanonicalMapping.unicodeScalars)
+        let text = Array(value.nfc.unicodeScalars)
         // Classic two-row dynamic programme: reachable[j] = pattern prefix matches text[..<j].
         var reachable = [Bool](repeating: false, count: text.count + 1)
         reachable[0] = true
@@ -43,18 +43,44 @@ struct RegexPattern {
     let regex: NSRegularExpression
 
     init(_ pattern: String) throws(EvaluationError) {
-        let normalized = pattern.precomposedStringWithCanonicalMapping
+        if let kept = Self.compiled.get(pattern) { regex = kept; return }
+        let normalized = pattern.nfc
         if let reason = Self.catastrophic(normalized) { throw EvaluationError("MATCHES '\(pattern)': \(reason)") }
         // STIX 2.1 9.6.1: "The DOTALL option MUST be specified."
         do { regex = try NSRegularExpression(pattern: normalized, options: [.dotMatchesLineSeparators]) } catch {
             throw EvaluationError("MATCHES '\(pattern)' is not a valid regular expression")
         }
+        Self.compiled.put(pattern, regex)
     }
 
-    /// Whether the expression occurs in `value`.
-    func matches(_ value: String) -> Bool {
-        let text = value.precomposedStringWithCanonicalMapping
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    /// Expressions compiled before, shared by every evaluator of the process: compiling costs
+    /// microseconds, and Foundation on Linux leaks a little memory for each compilation of an
+    /// expression longer than 256 UTF-16 units (found by the fuzzer), so each is compiled once.
+    static let compiled = RegexCache(capacity: 4096)
+
+    /// Longest a single search may run before it is abandoned with an error.
+    static let budget: TimeInterval = 0.25
+
+    /// Whether the expression occurs in `value`; a search that runs past `budget` (a backtracking
+    /// blow-up the static check did not foresee) is stopped and reported instead of hanging.
+    func matches(_ value: String) throws(EvaluationError) -> Bool {
+        let text = value.nfc
+        let deadline = Date().addingTimeInterval(Self.budget)
+        var found = false, abandoned = false
+        // ICU calls back periodically during long searches (reportProgress), so they can be stopped.
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) { result, _, stop in
+            if result != nil {
+                found = true
+                stop.pointee = true
+            } else if Date() > deadline {
+                abandoned = true
+                stop.pointee = true
+            }
+        }
+        if abandoned && !found {
+            throw EvaluationError("MATCHES '\(regex.pattern)' ran longer than \(Self.budget) s on one value and was stopped")
+        }
+        return found
     }
 
     /// Why an expression could backtrack exponentially (a quantified group that itself holds a
@@ -131,5 +157,33 @@ struct AddressRange: Equatable, Sendable {
             bits -= 8
         }
         return true
+    }
+}
+
+extension String {
+    /// The text in Unicode normal form C; ASCII text, already in it, is returned as is (Foundation's
+    /// normalisation costs microseconds even then).
+    var nfc: String { utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping }
+}
+
+/// A bounded, thread-safe store of compiled regular expressions (cleared when full).
+final class RegexCache: @unchecked Sendable {
+    private var entries: [String: NSRegularExpression] = [:]
+    private let lock = NSLock()
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func get(_ pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[pattern]
+    }
+
+    func put(_ pattern: String, _ regex: NSRegularExpression) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[pattern] = regex
     }
 }

@@ -25,11 +25,30 @@ struct PatternLexer {
         let s = Array(pattern.unicodeScalars)
         var i = 0
         var out: [(PatternToken, Int)] = []
-        func isIdentStart(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || c == "_") }
-        func isIdentChar(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "-") }
+        // Numbers, keywords and identifiers are ASCII: their text is copied byte by byte.
+        func ascii(_ r: Range<Int>) -> String {
+            String(unsafeUninitializedCapacity: r.count) { buffer in
+                for (k, index) in r.enumerated() { buffer[k] = UInt8(truncatingIfNeeded: s[index].value) }
+                return r.count
+            }
+        }
+        func isIdentStart(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" }
+        func isIdentChar(_ c: Unicode.Scalar) -> Bool { isIdentStart(c) || ("0"..."9").contains(c) || c == "-" }
+        // Most patterns are ASCII: then a scalar offset is a byte offset, and a literal without
+        // escapes is copied from the bytes in one go.
+        let bytes = Array(pattern.utf8)
+        let isASCII = bytes.count == s.count
         func quoted(from start: Int) throws(PatternError) -> (String, Int) {
+            if isASCII {
+                var end = start + 1
+                while end < bytes.count, bytes[end] != UInt8(ascii: "'"), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+                if end < bytes.count, bytes[end] == UInt8(ascii: "'") {
+                    return (String(decoding: bytes[(start + 1)..<end], as: UTF8.self), end + 1)
+                }
+            }
             var j = start + 1
             var text = String.UnicodeScalarView()
+            text.reserveCapacity(16)
             while j < s.count {
                 let c = s[j]
                 if c == "\\" {
@@ -83,7 +102,7 @@ struct PatternLexer {
                     while j < s.count, ("0"..."9").contains(s[j]) { j += 1 }
                     if j == fractionStart { throw PatternError(position: i, reason: "invalid number") }
                 }
-                let text = String(String.UnicodeScalarView(s[i..<j]))
+                let text = ascii(i..<j)
                 if isFloat {
                     guard let d = Double(text) else { throw PatternError(position: i, reason: "invalid number '\(text)'") }
                     out.append((.float(d), i))
@@ -129,7 +148,7 @@ struct PatternLexer {
                 } else if isIdentStart(c) {
                     var j = i + 1
                     while j < s.count, isIdentChar(s[j]) { j += 1 }
-                    let word = String(String.UnicodeScalarView(s[i..<j]))
+                    let word = ascii(i..<j)
                     if keywords.contains(word) { out.append((.keyword(word), i)) } else if word == "true" || word == "false" {
                         out.append((.boolean(word == "true"), i))
                     } else {

@@ -59,7 +59,7 @@ extension TAXIIServer {
         }
         for (item, text) in observables.enumerated() {
             let value = text.trimmingCharacters(in: .whitespaces)
-            guard let property = PlainObservable.infer(Substring(value)) else {
+            guard let property = PlainObservable.infer(value)?.property else {
                 skipped.append(#"{"item":\#(item),"reason":"not an IP address, domain, URL, email address, MAC address or file hash"}"#)
                 continue
             }

@@ -59,16 +59,10 @@ actor MatchIndexes {
             let box = Box(b.index)
             do {
                 try await store.forEachPage(query) { objects in
-                    for object in objects {
-                        box.seen += 1
-                        box.last = PageCursor(dateAdded: object.dateAdded, sequence: object.sequence)
-                        guard let json = try? JSONParser.parse(object.raw) else { continue }
-                        if let indicator = IndexedIndicator(activeAt: now, json) {
-                            try? box.index.add(indicator)
-                        } else {
-                            box.index.remove(id: object.id)  // revoked or expired: a new version retires the old one
-                        }
-                    }
+                    box.seen += objects.count
+                    if let last = objects.last { box.last = PageCursor(dateAdded: last.dateAdded, sequence: last.sequence) }
+                    // A version that is revoked, expired or unusable retires the one indexed before.
+                    _ = box.index.apply(IndicatorIndex.prepare(objects.map { ($0.id, $0.raw) }, activeAt: now))
                 }
             } catch StoreError.unknownCollection {
                 continue  // hidden from this reader

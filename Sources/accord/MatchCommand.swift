@@ -105,10 +105,7 @@ struct MatchCommand: AsyncParsableCommand {
             query.viewer = viewer
             do {
                 try await db.forEachPage(query) { objects in
-                    for object in objects {
-                        guard let json = try? JSONParser.parse(object.raw), let indicator = IndexedIndicator(activeAt: now, json) else { continue }
-                        box.add(indicator)
-                    }
+                    box.skipped += box.index.apply(IndicatorIndex.prepare(objects.map { ($0.id, $0.raw) }, activeAt: now))
                 }
             } catch StoreError.unknownCollection where collection.isEmpty {
                 continue  // hidden from --as
@@ -122,10 +119,6 @@ struct MatchCommand: AsyncParsableCommand {
 final class IndexBox: @unchecked Sendable {
     var index = IndicatorIndex()
     var skipped = 0
-
-    func add(_ indicator: IndexedIndicator) {
-        do { try index.add(indicator) } catch { skipped += 1 }
-    }
 }
 
 extension Array {

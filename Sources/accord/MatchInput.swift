@@ -62,8 +62,13 @@ struct MatchInput {
         if self.kind == .csv && mappings.isEmpty { throw CommandFailure("\(path): CSV input needs --map COLUMN=type:property") }
     }
 
-    /// Calls `line` for each line (without its line break), reading 1 MiB at a time.
+    /// Calls `line` for each line as text (without its line break).
     private mutating func lines(_ line: (Int, Substring) throws -> Void) throws {
+        try byteLines { number, bytes in try line(number, Substring(String(decoding: bytes, as: UTF8.self))) }
+    }
+
+    /// Calls `line` for each line's bytes (without its line break), reading 1 MiB at a time.
+    private mutating func byteLines(_ line: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var block = [UInt8](repeating: 0, count: 1 << 20)
         var number = 0
         var carry = pending
@@ -73,18 +78,21 @@ struct MatchInput {
             if n < 0 { throw CommandFailure("\(path): read failed (\(String(cString: strerror(errno))))") }
             if n == 0 { done = true } else { carry += block[0..<n] }
             var start = 0
-            while let newline = carry[start...].firstIndex(of: 0x0A) {
-                number += 1
-                var end = newline
-                if end > start, carry[end - 1] == 0x0D { end -= 1 }
-                try line(number, Substring(String(decoding: carry[start..<end], as: UTF8.self)))
-                start = newline + 1
+            try carry.withUnsafeBufferPointer { all in
+                while let newline = all[start...].firstIndex(of: 0x0A) {
+                    number += 1
+                    var end = newline
+                    if end > start, all[end - 1] == 0x0D { end -= 1 }
+                    try line(number, UnsafeBufferPointer(rebasing: all[start..<end]))
+                    start = newline + 1
+                }
+                if done, start < all.count {
+                    number += 1
+                    try line(number, UnsafeBufferPointer(rebasing: all[start...]))
+                    start = all.count
+                }
             }
             carry.removeFirst(start)
-            if done, !carry.isEmpty {
-                number += 1
-                try line(number, Substring(String(decoding: carry, as: UTF8.self)))
-            }
         }
         if fd != 0 { close(fd) }
     }
@@ -95,13 +103,22 @@ struct MatchInput {
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
         switch kind {
         case .plain:
-            try me.lines { number, raw in
-                let text = raw.trimmingCharacters(in: .whitespaces)
-                guard !text.isEmpty, !text.hasPrefix("#") else { return }
+            // Each kind's tables are resolved once; a line then costs a classification and a lookup.
+            let lookups = PlainObservable.allCases.map { index.lookup($0.property) }
+            try me.byteLines { number, raw in
+                var lo = 0, hi = raw.count
+                while lo < hi, raw[lo] == 0x20 || raw[lo] == 0x09 { lo += 1 }
+                while hi > lo, raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09 { hi -= 1 }
+                guard lo < hi, raw[lo] != UInt8(ascii: "#") else { return }
+                let bytes = UnsafeBufferPointer(rebasing: raw[lo..<hi])
                 report.record()
-                guard let property = PlainObservable.infer(Substring(text)) else { report.unrecognised(path, number, text); return }
-                for indicator in index.matches(property, value: text, time: now) {
-                    report.match(indicator, source: path, line: number, type: property.type, value: text, time: now)
+                guard let kind = PlainObservable.infer(bytes: bytes) else {
+                    report.unrecognised(path, number, String(decoding: bytes, as: UTF8.self))
+                    return
+                }
+                let text = String(decoding: bytes, as: UTF8.self)
+                for indicator in lookups[kind.rawValue].matches(text, time: now) {
+                    report.match(indicator, source: path, line: number, type: kind.property.type, value: text, time: now)
                 }
             }
         case .jsonl:

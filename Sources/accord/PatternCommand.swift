@@ -57,19 +57,34 @@ struct PatternCommand: ParsableCommand {
         @Argument(help: "The pattern, then files holding observed-data and SCOs (a bundle, an envelope or a JSON list); none: JSON lines on standard input.")
         var arguments: [String] = []
 
+        @Flag(help: "With JSON lines: print on standard error the time spent parsing patterns, building observations and evaluating (JSON reading and writing left out).")
+        var timing = false
+
         func run() throws {
             guard let pattern = arguments.first else {
+                var spent = Duration.zero
+                var pairs = 0
+                let clock = ContinuousClock()
                 try JSONLines.each { line, out in
                     guard let pattern = line["pattern"]?.stringValue, let observed = line["observed"]?.arrayValue else {
                         out.write(#"{"error":"each line needs \"pattern\" and an \"observed\" list"}"#)
                         return
                     }
+                    let started = clock.now
+                    let answer: String
                     do {
                         let evaluator = try PatternEvaluator(pattern: pattern)
-                        out.write(#"{"match":\#(try evaluator.matches(Observation.from(observed)))}"#)
+                        answer = #"{"match":\#(try evaluator.matches(Observation.from(observed)))}"#
                     } catch {
-                        out.write(#"{"error":\#(Terminal.jsonString("\(error)"))}"#)
+                        answer = #"{"error":\#(Terminal.jsonString("\(error)"))}"#
                     }
+                    spent += clock.now - started
+                    pairs += 1
+                    out.write(answer)
+                }
+                if timing {
+                    let ms = Double(spent.components.seconds) * 1000 + Double(spent.components.attoseconds) / 1e15
+                    Terminal.note("evaluated \(pairs) pairs in \(String(format: "%.1f", ms)) ms (pattern parsing, observation building and evaluation)")
                 }
                 return
             }

@@ -94,6 +94,31 @@ struct PatternEvaluatorTests {
         #expect(throws: PatternError.self) { try matches("[file:name MATCHES '(a+)+$']") }
         #expect(throws: PatternError.self) { try matches("[file:name MATCHES '(a|aa)*b']") }
         #expect(try matches("[file:name MATCHES '(ab)+|x*']"))
+        // Polynomial backtracking the static check lets through is stopped by the time budget.
+        let slow = try PatternEvaluator(pattern: "[x-log:line MATCHES '.*.*.*.*.*.*x']")
+        let line = #"{"type": "x-log", "id": "x-log--1", "line": "\#(String(repeating: "a", count: 5_000))"}"#
+        let observed = try Observation.from([JSONParser.parse(Array(#"{"type": "observed-data", "id": "observed-data--9", "first_observed": "2020-01-01T00:00:00Z", "last_observed": "2020-01-01T00:00:00Z", "number_observed": 1, "object_refs": ["x-log--1"]}"#.utf8)), JSONParser.parse(Array(line.utf8))])
+        // (Without the stop this search would not end in any reasonable time.)
+        #expect(throws: EvaluationError.self) { try slow.matches(observed) }
+        // A window beyond the time scale covers everything (found by the fuzzer: it trapped).
+        #expect(try matches("([ipv4-addr:value = '10.0.0.1'] AND [file:size = 12]) WITHIN 922337203685477580773 SECONDS"))
+        #expect(try matches("([ipv4-addr:value = '10.0.0.1'] AND [file:size = 12]) WITHIN 1\(String(repeating: "0", count: 400)).0 SECONDS"))
+        // Found by the fuzzing: FOLLOWEDBY rejecting 100,000 × 100,000 pairs, and REPEATS 2,500 of
+        // 5,000 copies, are stopped by the evaluation's budget instead of running for minutes or
+        // taking gigabytes.
+        func parsed(_ json: String) throws -> [Observation] { try Observation.from(JSONParser.parse(Array(json.utf8)).arrayValue!) }
+        let twoDays = try parsed("""
+            [{"type": "observed-data", "first_observed": "2020-01-02T00:00:00Z", "last_observed": "2020-01-02T00:00:00Z", "number_observed": 100000, "objects": {"0": {"type": "a", "v": 1}}},
+             {"type": "observed-data", "first_observed": "2020-01-01T00:00:00Z", "last_observed": "2020-01-01T00:00:00Z", "number_observed": 100000, "objects": {"0": {"type": "b", "v": 1}}}]
+            """)
+        #expect(throws: EvaluationError.self) {
+            try PatternEvaluator(pattern: "[a:v = 1] FOLLOWEDBY [b:v = 1] OR [c:v = 1] REPEATS 100000 TIMES").matches(twoDays)
+        }
+        let many = try parsed("""
+            [{"type": "observed-data", "first_observed": "2020-01-01T00:00:00Z", "last_observed": "2020-01-01T00:00:00Z", "number_observed": 5000, "objects": {"0": {"type": "a", "v": 1}}}]
+            """)
+        #expect(throws: EvaluationError.self) { try PatternEvaluator(pattern: "[a:v = 1] REPEATS 2500 TIMES OR [b:v = 1] REPEATS 5000 TIMES").matches(many) }
+        #expect(try PatternEvaluator(pattern: "[a:v = 1] REPEATS 3 TIMES").matches(many))
         // A huge REPEATS over few observations ends at once: too few distinct observations.
         #expect(try !matches("[ipv4-addr:value = '10.0.0.1'] REPEATS 1000000 TIMES"))
     }

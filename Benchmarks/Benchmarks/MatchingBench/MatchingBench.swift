@@ -5,13 +5,13 @@ import Matching
 /// Deterministic indicator values: IPv4 addresses, domains and SHA-256 hashes, a third each.
 func value(_ i: Int) -> (ObservableProperty, String) {
     switch i % 3 {
-    case 0: return (PlainObservable.ipv4, "10.\(i >> 16 & 255).\(i >> 8 & 255).\(i & 255)")
-    case 1: return (PlainObservable.domain, "host\(i).example")
+    case 0: return (PlainObservable.ipv4.property, "10.\(i >> 16 & 255).\(i >> 8 & 255).\(i & 255)")
+    case 1: return (PlainObservable.domain.property, "host\(i).example")
     default:
         var hasher = Hasher()
         hasher.combine(i)
         let h = UInt64(bitPattern: Int64(hasher.finalize()))
-        return (PlainObservable.sha256, String(repeating: String(h, radix: 16).leftPadded(16), count: 4))
+        return (PlainObservable.sha256.property, String(repeating: String(h, radix: 16).leftPadded(16), count: 4))
     }
 }
 
