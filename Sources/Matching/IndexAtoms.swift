@@ -17,6 +17,8 @@ enum IndexAtom: Hashable, Sendable {
 struct PathKey: Hashable, Sendable {
     let type: String
     let steps: [String]
+    /// Computed once: a key is hashed for every table it is looked up in.
+    private let hash: Int
 
     init?(_ path: ObjectPath) {
         var steps: [String] = []
@@ -24,14 +26,21 @@ struct PathKey: Hashable, Sendable {
             guard case .property(let name) = step, !name.hasSuffix("_hex"), !name.hasSuffix("_bin"), !name.hasSuffix("_refs") else { return nil }
             steps.append(name)
         }
-        type = path.objectType
-        self.steps = steps
+        self.init(type: path.objectType, steps: steps)
     }
 
     init(type: String, steps: [String]) {
         self.type = type
         self.steps = steps
+        var hasher = Hasher()
+        hasher.combine(type)
+        hasher.combine(steps)
+        hash = hasher.finalize()
     }
+
+    static func == (a: PathKey, b: PathKey) -> Bool { a.hash == b.hash && a.type == b.type && a.steps == b.steps }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
 extension AddressRange: Hashable {

@@ -160,13 +160,15 @@ public struct IndicatorIndex: Sendable {
     }
 
     private mutating func use(_ path: PathKey, _ delta: Int) {
-        let n = (pathUse[path] ?? 0) + delta
-        if n <= 0 {
+        // One lookup in the common case: the path is already in use.
+        let count = { (n: inout Int) -> Int in
+            n += delta
+            return n
+        }(&pathUse[path, default: 0])
+        if count == delta, delta > 0 { pathsByType[path.type, default: []].append(path) }
+        if count <= 0 {
             pathUse[path] = nil
             pathsByType[path.type]?.removeAll { $0 == path }
-        } else {
-            if pathUse[path] == nil { pathsByType[path.type, default: []].append(path) }
-            pathUse[path] = n
         }
     }
 

@@ -92,15 +92,19 @@ extension TAXIIServer {
 
     /// The JSON body of an admin request (`Content-Type: application/json`, at most 64 KiB).
     func adminBody(_ request: Request, allowed: [String]) async throws -> AdminBody {
+        try AdminBody(Array(try await jsonBody(request, limit: 64 << 10, size: "64 KiB").readableBytesView), allowed: allowed)
+    }
+
+    /// The body of a JSON request outside TAXII: 415 unless sent as `application/json`, 413 past
+    /// `limit` bytes (`size` names the limit for people).
+    func jsonBody(_ request: Request, limit: Int, size: String) async throws -> ByteBuffer {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "application/json" else {
             throw TAXIIError(status: 415, title: "Unsupported media type", description: "send the body as application/json")
         }
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: 64 << 10) } catch {
-            throw TAXIIError(status: 413, title: "Content too large", description: "an admin request body is at most 64 KiB")
+        do { return try await request.body.collect(upTo: limit) } catch {
+            throw TAXIIError(status: 413, title: "Content too large", description: "the body is at most \(size)")
         }
-        return try AdminBody(Array(buffer.readableBytesView), allowed: allowed)
     }
 
     /// The current time in microseconds since the epoch.

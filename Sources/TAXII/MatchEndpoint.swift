@@ -18,14 +18,7 @@ extension TAXIIServer {
 
     func match(_ request: Request, _ caller: Caller) async throws -> Response {
         let principal = try await reader(of: caller)
-        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard type == "application/json" else {
-            throw TAXIIError(status: 415, title: "Unsupported media type", description: "send the body as application/json")
-        }
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: 8 << 20) } catch {
-            throw TAXIIError(status: 413, title: "Content too large", description: "a match request is at most 8 MiB")
-        }
+        let buffer = try await jsonBody(request, limit: 8 << 20, size: "8 MiB")
         let body: JSONValue
         do { body = try JSONParser.parse(buffer.readableBytesView) } catch {
             throw TAXIIError.badRequest("$: the body is not JSON: \(error)")

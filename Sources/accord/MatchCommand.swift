@@ -10,23 +10,29 @@ struct MatchCommand: AsyncParsableCommand {
         commandName: "match", abstract: "Match telemetry (observables, observed-data, CSV) against the stored indicators.",
         discussion: """
             Reads each INPUT (- for standard input) as one of:
-              plain   one observable per line: IPv4/IPv6 address, domain, URL, email address,
-                      MAC address, or an MD5/SHA-1/SHA-256/SHA-512 hash (told apart by its shape)
-              jsonl   one STIX object per line: an SCO, an observed-data with embedded objects,
-                      or a bundle (observed-data with the SCOs it references)
-              csv     a header row, then records; --map COLUMN=type:property names the columns
-                      to read, e.g. --map src=ipv4-addr:value --map md5=file:hashes.MD5
-            (--input auto guesses from the extension and the first character.) Every active
-            indicator (not revoked, valid now, with a STIX pattern) the reader may see is
-            indexed; each record is evaluated in full only against the patterns it could match.
-            Each record is one observation: patterns that need several observations (AND,
-            FOLLOWEDBY, REPEATS across observed-data) match within one observed-data record.
+              plain  one observable per line: an IPv4/IPv6, email or MAC
+                     address, a domain, a URL, or an MD5/SHA-1/SHA-256/
+                     SHA-512 hash (told apart by its shape)
+              jsonl  one STIX object per line: an SCO, an observed-data
+                     with embedded objects, or a bundle
+              csv    a header row, then records; --map COLUMN=type:prop
+                     names the columns to read
+            --input auto guesses from the file extension and the first
+            character.
+
+            Every active indicator (not revoked, valid now, with a STIX \
+            pattern) the reader may see is indexed; each record is \
+            evaluated in full only against the patterns it could match. \
+            Each record is one observation, so patterns that need several \
+            observations (AND, FOLLOWEDBY, REPEATS) match within one \
+            observed-data record.
 
             Examples:
               accord match firewall-ips.txt
-              accord match --as "KrCERT/CC" --format csv dns.csv --map query=domain-name:value
+              accord match --as "KrCERT/CC" --format csv dns.csv \\
+                --map query=domain-name:value --map client=ipv4-addr:value
               zcat flows.jsonl.gz | accord match --input jsonl --format stix -
-              accord match --as "KrCERT/CC" --sightings-to krcert-sightings proxy.txt
+              accord match --as "KrCERT/CC" --sightings-to sightings proxy.txt
             """)
 
     @OptionGroup var store: StoreOptions
