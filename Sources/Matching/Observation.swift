@@ -16,6 +16,8 @@ public struct Observation: Sendable {
     public var objects: [(key: String, value: JSONObject)]
     /// Position of each key in `objects`.
     let index: [String: Int]
+    /// Each object's `type`, read once (every comparison filters on it).
+    let types: [String?]
 
     /// Creates an observation.
     public init(id: String, firstObserved: Int64, lastObserved: Int64, count: Int, objects: [(key: String, value: JSONObject)]) {
@@ -27,6 +29,7 @@ public struct Observation: Sendable {
         var index: [String: Int] = [:]
         for (i, o) in objects.enumerated() where index[o.key] == nil { index[o.key] = i }
         self.index = index
+        types = objects.map { $0.value["type"]?.stringValue }
     }
 
     /// The object a reference names within this observation.

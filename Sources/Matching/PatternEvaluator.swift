@@ -31,64 +31,29 @@ public struct PatternEvaluator: Sendable {
         try self.init(try PatternParser.parse(text))
     }
 
-    /// Evaluates an already parsed pattern; refuses qualifiers no observations can satisfy
-    /// (`WITHIN 0 SECONDS`, `REPEATS 0 TIMES`), which the grammar lets through.
+    /// Evaluates an already parsed pattern; refuses what no data can satisfy or evaluate:
+    /// qualifiers such as `WITHIN 0 SECONDS` (which the grammar lets through), literals that are
+    /// no value (an impossible date), sets mixing kinds, refused regular expressions. Checked
+    /// once, before any data, so no indicator fails later on some record.
     public init(_ pattern: ObservationExpression) throws(PatternError) {
         if let reason = Self.unsatisfiable(pattern) { throw PatternError(position: 0, reason: reason) }
+        do { leaves = try CompiledExpression.leaves(pattern) } catch { throw PatternError(position: 0, reason: error.reason) }
         self.pattern = pattern
         self.slots = Self.slots(pattern)
-        var regexes: [String: RegexPattern] = [:], likes: [String: LikePattern] = [:]
-        for c in pattern.comparisons {
-            switch (c.op, c.value) {
-            case (.matches, .string(let text)?) where regexes[text] == nil:
-                do { regexes[text] = try RegexPattern(text) } catch { throw PatternError(position: 0, reason: error.reason) }
-            case (.like, .string(let text)?): likes[text] = LikePattern(text)
-            default: break
-            }
-        }
-        self.regexes = regexes
-        self.likes = likes
     }
 
-    /// The pattern's regular expressions and LIKE patterns, compiled once.
-    let regexes: [String: RegexPattern]
-    let likes: [String: LikePattern]
+    /// The compiled inside of each `[...]`, left to right.
+    let leaves: [CompiledExpression]
 
-    /// Why the pattern cannot be evaluated whatever the data: an unsatisfiable qualifier, a
-    /// literal that is no value (an impossible date), a set mixing kinds, a refused regular
-    /// expression. Checked once, before any data, so no indicator fails later on some record.
     static func unsatisfiable(_ e: ObservationExpression) -> String? {
         switch e {
-        case .observation(let c): return invalidLiterals(c)
+        case .observation: return nil
         case .combined(_, let a, let b): return unsatisfiable(a) ?? unsatisfiable(b)
         case .qualified(_, .within(let seconds)) where seconds <= 0: return "WITHIN needs a positive number of seconds"
         case .qualified(_, .repeats(let n)) where n < 1: return "REPEATS needs at least 1 TIMES"
         case .qualified(_, .startStop(let a, let b)) where Operand.parseTime(a) == nil || Operand.parseTime(b) == nil:
             return "START and STOP need valid timestamps"
         case .qualified(let inner, _): return unsatisfiable(inner)
-        }
-    }
-
-    static func invalidLiterals(_ c: ComparisonExpression) -> String? {
-        switch c {
-        case .and(let a, let b), .or(let a, let b): return invalidLiterals(a) ?? invalidLiterals(b)
-        case .comparison(let comparison):
-            do {
-                switch (comparison.op, comparison.value) {
-                case (.matches, _): break  // compiled (and checked) once by the initialiser
-                case (.isSubset, .string(let range)?), (.isSuperset, .string(let range)?):
-                    if AddressRange(range) == nil { return "'\(range)' is not an IP address or CIDR range" }
-                case (.in, .set(let elements)?):
-                    var set: [Operand] = []
-                    for e in elements { set.append(try Operand(e)) }
-                    try Context.checkHomogeneous(set)
-                case (_, let literal?): _ = try Operand(literal)
-                case (_, nil): break
-                }
-            } catch {
-                return error.reason
-            }
-            return nil
         }
     }
 
@@ -106,7 +71,7 @@ public struct PatternEvaluator: Sendable {
     /// the pattern requires (an invalid timestamp, a malformed reference) or the work exceeds
     /// the evaluator's bounds.
     public func matches(_ observations: [Observation]) throws(EvaluationError) -> Bool {
-        var context = Context(observations: observations, slots: slots, regexes: regexes, likes: likes)
+        var context = Context(observations: observations, slots: slots, leaves: leaves)
         // Every comparison is evaluated first, on every observation, so a bad value is reported
         // whatever the observation operators would have skipped.
         let tested = try context.test(pattern)
@@ -118,15 +83,14 @@ public struct PatternEvaluator: Sendable {
 struct Context {
     let observations: [Observation]
     let slots: Int
-    /// Regular expressions and LIKE patterns compiled once per evaluation.
-    var regexes: [String: RegexPattern] = [:]
-    var likes: [String: LikePattern] = [:]
+    /// The compiled inside of each `[...]`, left to right, and the next one `test` visits.
+    let leaves: [CompiledExpression]
+    var nextLeaf = 0
 
-    init(observations: [Observation], slots: Int, regexes: [String: RegexPattern] = [:], likes: [String: LikePattern] = [:]) {
+    init(observations: [Observation], slots: Int, leaves: [CompiledExpression]) {
         self.observations = observations
         self.slots = slots
-        self.regexes = regexes
-        self.likes = likes
+        self.leaves = leaves
     }
 
     /// The observations each `[...]` holds for, in pattern order (left to right).
@@ -138,7 +102,9 @@ struct Context {
 
     mutating func test(_ e: ObservationExpression) throws(EvaluationError) -> Tested {
         switch e {
-        case .observation(let c):
+        case .observation:
+            let c = leaves[nextLeaf]
+            nextLeaf += 1
             var matching: [Int] = []
             for (i, o) in observations.enumerated() where try !roots(c, o).isEmpty { matching.append(i) }
             return .observation(matching)
@@ -148,18 +114,19 @@ struct Context {
     }
 
     /// The root objects of `o` for which the comparison expression holds.
-    mutating func roots(_ c: ComparisonExpression, _ o: Observation) throws(EvaluationError) -> Set<Int> {
+    func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> Set<Int> {
         switch c {
-        case .comparison(let comparison):
+        case .comparison(let compiled):
+            let comparison = compiled.comparison
             let selection = try Selection.select(comparison.path, in: o)
             if comparison.op == .exists && comparison.negated {
                 // NOT EXISTS: objects of the type where the path reaches nothing.
                 let present = Set(selection.roots.map(\.root))
-                return Set(o.objects.indices.filter { o.objects[$0].value["type"]?.stringValue == comparison.path.objectType && !present.contains($0) })
+                return Set(o.objects.indices.filter { o.types[$0] == comparison.path.objectType && !present.contains($0) })
             }
             var passed: Set<Int> = []
             for (root, values) in selection.roots {
-                for (value, name) in values where try holds(comparison, value: Operand.from(value, name: name)) {
+                for (value, name) in values where try holds(compiled, value: Operand.from(value, name: name)) {
                     passed.insert(root)
                     break
                 }
@@ -175,17 +142,18 @@ struct Context {
     }
 
     /// Whether one value passes one comparison (NOT negates the result for that value).
-    mutating func holds(_ c: Comparison, value: Operand) throws(EvaluationError) -> Bool {
+    func holds(_ compiled: CompiledComparison, value: Operand) throws(EvaluationError) -> Bool {
+        let c = compiled.comparison
         let result: Bool
         switch c.op {
         case .exists:
             result = true
         case .equal, .notEqual:
-            let literal = try Operand(c.value!)
+            guard let literal = compiled.literal else { return false }
             let v = if case .time = literal { try value.asTime() } else { value }
             result = Operand.equal(v, literal) != (c.op == .notEqual)
         case .less, .greater, .lessOrEqual, .greaterOrEqual:
-            let literal = try Operand(c.value!)
+            guard let literal = compiled.literal else { return false }
             let v = if case .time = literal { try value.asTime() } else { value }
             // Kinds that have no order fail the test whatever NOT says (as the reference
             // matcher reads "incompatible types ... the results are false").
@@ -198,25 +166,17 @@ struct Context {
             default: result = order >= 0
             }
         case .in:
-            guard case .set(let elements)? = c.value else { throw EvaluationError("IN needs a set") }
-            var set: [Operand] = []
-            for e in elements { set.append(try Operand(e)) }
-            try Self.checkHomogeneous(set)
-            let v = if case .time? = set.first { try value.asTime() } else { value }
-            result = set.contains { Operand.equal(v, $0) }
+            let v = if case .time? = compiled.set.first { try value.asTime() } else { value }
+            result = compiled.set.contains { Operand.equal(v, $0) }
         case .like:
-            guard case .string(let pattern)? = c.value else { throw EvaluationError("LIKE needs a string") }
-            let like = likes[pattern] ?? LikePattern(pattern)
-            likes[pattern] = like
+            guard let like = compiled.like else { return false }
             switch value {
             case .string(let s): result = like.matches(s)
             case .bytes(let b): result = String(validating: b, as: UTF8.self).map(like.matches) ?? false
             default: result = false
             }
         case .matches:
-            guard case .string(let pattern)? = c.value else { throw EvaluationError("MATCHES needs a string") }
-            let regex: RegexPattern
-            if let kept = regexes[pattern] { regex = kept } else { regex = try RegexPattern(pattern); regexes[pattern] = regex }
+            guard let regex = compiled.regex else { return false }
             switch value {
             case .string(let s): result = try regex.matches(s)
             // Binary values are matched as text of their byte values (0-255).
@@ -224,8 +184,7 @@ struct Context {
             default: result = false
             }
         case .isSubset, .isSuperset:
-            guard case .string(let text)? = c.value else { throw EvaluationError("\(c.op.rawValue) needs a string") }
-            guard let literal = AddressRange(text) else { throw EvaluationError("'\(text)' is not an IP address or CIDR range") }
+            guard let literal = compiled.range else { return false }
             if case .string(let s) = value, let range = AddressRange(s) {
                 result = c.op == .isSubset ? range.isWithin(literal) : literal.isWithin(range)
             } else {

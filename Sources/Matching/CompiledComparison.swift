@@ -1,0 +1,62 @@
+import Patterning
+
+/// A comparison ready to run on many values: its literal converted, its set checked, its LIKE
+/// pattern, regular expression or address range compiled, all once per pattern.
+struct CompiledComparison: Sendable {
+    let comparison: Comparison
+    /// The literal of =, !=, <, >, <= and >=.
+    let literal: Operand?
+    /// The elements of an IN set (one kind; numbers may mix).
+    let set: [Operand]
+    let like: LikePattern?
+    let regex: RegexPattern?
+    /// The range of ISSUBSET and ISSUPERSET.
+    let range: AddressRange?
+
+    /// Compiles `c`; throws for a literal that is no value (an impossible date, bad base64), a
+    /// set mixing kinds, a refused regular expression or a malformed range.
+    init(_ c: Comparison) throws(EvaluationError) {
+        comparison = c
+        var literal: Operand?, set: [Operand] = [], like: LikePattern?, regex: RegexPattern?, range: AddressRange?
+        switch (c.op, c.value) {
+        case (.exists, _), (_, nil): break
+        case (.in, .set(let elements)?):
+            for e in elements { set.append(try Operand(e)) }
+            try Context.checkHomogeneous(set)
+        case (.like, .string(let text)?): like = LikePattern(text)
+        case (.matches, .string(let text)?): regex = try RegexPattern(text)
+        case (.isSubset, .string(let text)?), (.isSuperset, .string(let text)?):
+            guard let parsed = AddressRange(text) else { throw EvaluationError("'\(text)' is not an IP address or CIDR range") }
+            range = parsed
+        case (.in, _), (.like, _), (.matches, _), (.isSubset, _), (.isSuperset, _):
+            throw EvaluationError("\(c.op.rawValue) does not take this literal")
+        case (_, let value?): literal = try Operand(value)
+        }
+        (self.literal, self.set, self.like, self.regex, self.range) = (literal, set, like, regex, range)
+    }
+}
+
+/// The inside of `[...]` with its comparisons compiled.
+indirect enum CompiledExpression: Sendable {
+    case comparison(CompiledComparison)
+    case and(CompiledExpression, CompiledExpression)
+    case or(CompiledExpression, CompiledExpression)
+
+    init(_ c: ComparisonExpression) throws(EvaluationError) {
+        switch c {
+        case .comparison(let comparison): self = .comparison(try CompiledComparison(comparison))
+        case .and(let a, let b): self = .and(try CompiledExpression(a), try CompiledExpression(b))
+        case .or(let a, let b): self = .or(try CompiledExpression(a), try CompiledExpression(b))
+        }
+    }
+
+    /// The compiled insides of every `[...]` of a pattern, left to right (the order in which
+    /// the evaluator visits them).
+    static func leaves(_ e: ObservationExpression) throws(EvaluationError) -> [CompiledExpression] {
+        switch e {
+        case .observation(let c): return [try CompiledExpression(c)]
+        case .combined(_, let a, let b): return try leaves(a) + leaves(b)
+        case .qualified(let inner, _): return try leaves(inner)
+        }
+    }
+}
