@@ -185,21 +185,12 @@ public struct IndicatorIndex: Sendable {
 
     /// The slots whose atoms a string value at `path` hits.
     private func hits(_ path: PathKey, _ value: String, into out: inout Set<Int32>) {
-        if let byValue = equal[path] {
-            byValue[value]?.insert(into: &out)
-            if !value.utf8.allSatisfy({ $0 < 0x80 }) { byValue[value.precomposedStringWithCanonicalMapping]?.insert(into: &out) }
-        }
-        if let byLength = ranges[path], let address = AddressRange(value) {
-            for (key, table) in byLength where key >> 8 == address.bytes.count && key & 0xFF <= address.prefix {
-                table[Self.mask(address.bytes, key & 0xFF)]?.insert(into: &out)
-            }
-        }
-        if let prefix = prefixes[path] {
-            let scalars = Array(value.nfc.unicodeScalars)
-            for length in prefix.lengths where length <= scalars.count {
-                prefix.map[String(String.UnicodeScalarView(scalars[0..<length]))]?.insert(into: &out)
-            }
-        }
+        tables(path).hits(value, into: &out)
+    }
+
+    /// One path's tables, resolved once.
+    private func tables(_ path: PathKey) -> PathTables {
+        PathTables(equal: equal[path], ranges: ranges[path], prefixes: prefixes[path])
     }
 
     /// The indicators whose patterns could match `observation`.
@@ -237,8 +228,7 @@ public struct IndicatorIndex: Sendable {
 
     /// The tables of one property, resolved once, for matching many bare values of it.
     public func lookup(_ property: ObservableProperty) -> PropertyLookup {
-        PropertyLookup(index: self, property: property, equal: equal[property.key], ranges: ranges[property.key],
-                       prefixes: prefixes[property.key])
+        PropertyLookup(index: self, property: property, tables: tables(property.key))
     }
 
     /// The indicators that match a single observable with a string value at one property (the
@@ -297,29 +287,40 @@ extension IndexedIndicator {
 public struct PropertyLookup: Sendable {
     let index: IndicatorIndex
     let property: ObservableProperty
-    let equal: [String: Slots]?
-    let ranges: [Int: [[UInt8]: Slots]]?
-    let prefixes: (lengths: Set<Int>, map: [String: Slots])?
+    let tables: PathTables
 
     /// The indicators a bare `value` of this property matches.
     public func matches(_ value: String, time: Int64) -> [IndexedIndicator] {
         var slots = index.unindexedSlots
+        tables.hits(value, into: &slots)
+        return slots.isEmpty ? [] : index.evaluate(slots, property, value: value, time: time)
+    }
+}
+
+/// The atoms of one path: values for equality, masked addresses per range size, prefixes.
+struct PathTables: Sendable {
+    let equal: [String: Slots]?
+    let ranges: [Int: [[UInt8]: Slots]]?
+    let prefixes: (lengths: Set<Int>, map: [String: Slots])?
+
+    /// Adds the slots whose atoms a string value hits.
+    func hits(_ value: String, into out: inout Set<Int32>) {
         if let equal {
-            equal[value]?.insert(into: &slots)
-            if !value.utf8.allSatisfy({ $0 < 0x80 }) { equal[value.precomposedStringWithCanonicalMapping]?.insert(into: &slots) }
+            equal[value]?.insert(into: &out)
+            // LIKE without wildcards compares in normal form C.
+            if !value.utf8.allSatisfy({ $0 < 0x80 }) { equal[value.precomposedStringWithCanonicalMapping]?.insert(into: &out) }
         }
         if let ranges, let address = AddressRange(value) {
             for (key, table) in ranges where key >> 8 == address.bytes.count && key & 0xFF <= address.prefix {
-                table[IndicatorIndex.mask(address.bytes, key & 0xFF)]?.insert(into: &slots)
+                table[IndicatorIndex.mask(address.bytes, key & 0xFF)]?.insert(into: &out)
             }
         }
         if let prefixes {
             let scalars = Array(value.nfc.unicodeScalars)
             for length in prefixes.lengths where length <= scalars.count {
-                prefixes.map[String(String.UnicodeScalarView(scalars[0..<length]))]?.insert(into: &slots)
+                prefixes.map[String(String.UnicodeScalarView(scalars[0..<length]))]?.insert(into: &out)
             }
         }
-        return slots.isEmpty ? [] : index.evaluate(slots, property, value: value, time: time)
     }
 }
 
