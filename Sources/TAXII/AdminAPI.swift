@@ -41,7 +41,7 @@ extension TAXIIServer {
             (.post, "shares", { request, _, caller in try await createShare(request, caller) }),
             (.get, "audit", { request, _, caller in try await auditTail(request, caller) }),
         ]
-        router.add(middleware: AdminMethodGuard(routes: routes.map { ("/admin/" + $0.path, $0.method) }))
+        router.add(middleware: AdminMethodGuard(routes: routes.map { ("/admin/" + $0.path, $0.method) } + [("/match", .post)]))
         for route in routes {
             router.on(RouterPath("admin/" + route.path), method: route.method) { request, context in
                 await respond(request, context, negotiate: false, json: true) { caller in try await route.handler(request, context, caller) }

@@ -1,8 +1,8 @@
 import HTTPTypes
 import Hummingbird
 
-/// Answers 405 with an `Allow` header when a request uses a method an admin path does not
-/// take (any method, QUERY and TRACE included), instead of the router's bare 404.
+/// Answers 405 with an `Allow` header when a request uses a method a path of the admin or match
+/// API does not take (any method, QUERY and TRACE included), instead of the router's bare 404.
 struct AdminMethodGuard: RouterMiddleware {
     typealias Context = AccordRequestContext
     /// Path patterns (`:name` matches one segment) with the methods each takes.
@@ -24,7 +24,8 @@ struct AdminMethodGuard: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix("/admin/") else { return try await next(request, context) }
+        // Only the JSON APIs are guarded; TAXII paths go straight on.
+        guard path.hasPrefix("/admin/") || path.hasPrefix("/match") else { return try await next(request, context) }
         let segments = path.split(separator: "/")
         guard let match = patterns.first(where: { Self.matches($0.segments, segments) }) else { return try await next(request, context) }
         // A GET path answers HEAD too (Hummingbird sends the GET response without its body).

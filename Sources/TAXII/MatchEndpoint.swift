@@ -38,6 +38,9 @@ extension TAXIIServer {
         var objects: [JSONValue] = []
         if let value = fields["objects"] {
             guard case .array(let list) = value else { throw TAXIIError.badRequest("$.objects: must be a list of STIX objects") }
+            for (i, item) in list.enumerated() {
+                guard case .object = item else { throw TAXIIError.badRequest("$.objects[\(i)]: must be a JSON object (a STIX SCO, observed-data or bundle)") }
+            }
             objects = list
         }
         guard observables.count + objects.count <= Self.matchBatchLimit else {

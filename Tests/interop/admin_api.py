@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The admin REST API (docs/admin-api.yaml) through the real server, judged by the OpenAPI
-file itself, by openapi-spec-validator and by schemathesis.
+"""The admin REST API (docs/admin-api.yaml) and the match endpoint (docs/match-api.yaml) through
+the real server, judged by the OpenAPI files themselves, by openapi-spec-validator and by
+schemathesis.
 
 What it proves:
 - the OpenAPI file is valid (openapi-spec-validator);
@@ -33,6 +34,7 @@ from taxii_interop import TOKEN, free_port, start_server, stop_server  # noqa: E
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SPEC = os.path.join(ROOT, "docs", "admin-api.yaml")
+MATCH_SPEC = os.path.join(ROOT, "docs", "match-api.yaml")
 TAXII = "application/taxii+json;version=2.1"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
 EXAMPLE_ID = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
@@ -277,6 +279,13 @@ def conformance(args, check, work):
     except Exception as e:  # the validator's own error names the place
         check(False, "docs/admin-api.yaml is a valid OpenAPI document (openapi-spec-validator)", e)
 
+    match_spec, _ = read_from_filename(MATCH_SPEC)
+    try:
+        validate(match_spec)
+        check(True, "docs/match-api.yaml is a valid OpenAPI document (openapi-spec-validator)")
+    except Exception as e:
+        check(False, "docs/match-api.yaml is a valid OpenAPI document (openapi-spec-validator)", e)
+
     data = os.path.join(work, "fuzz")
     port = free_port()
     base = "http://127.0.0.1:%d" % port
@@ -294,6 +303,18 @@ def conformance(args, check, work):
         summary = run.stdout[run.stdout.rfind("SUMMARY"):] if "SUMMARY" in run.stdout else run.stdout[-3000:]
         print("\n".join("    " + line for line in summary.splitlines() if line.strip()))
         check(run.returncode == 0, "schemathesis --checks all finds no 500 and no response that contradicts the OpenAPI file",
+              run.stdout[-6000:] + run.stderr[-2000:])
+        # The match endpoint, with an indicator the example observables hit.
+        hit = {"type": "indicator", "spec_version": "2.1", "id": "indicator--6f0c5bd5-6a9e-4c83-9cb6-8a0e7f1d2c3b",
+               "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z", "name": "example",
+               "pattern": "[ipv4-addr:value = '198.51.100.7']", "pattern_type": "stix", "valid_from": "2020-01-01T00:00:00Z"}
+        taxii(base, "POST", "/api/collections/default/objects/", TOKEN, {"objects": [hit]})
+        run = subprocess.run([st, "run", MATCH_SPEC, "--url", base, "-H", "Authorization: Bearer " + TOKEN, "--checks", "all",
+                              "--max-examples", str(max(20, args.examples // 2)), "--no-color"],
+                             capture_output=True, text=True, cwd=work, timeout=1800)
+        summary = run.stdout[run.stdout.rfind("SUMMARY"):] if "SUMMARY" in run.stdout else run.stdout[-3000:]
+        print("\n".join("    " + line for line in summary.splitlines() if line.strip()))
+        check(run.returncode == 0, "schemathesis --checks all on POST /match finds no 500 and no answer that contradicts docs/match-api.yaml",
               run.stdout[-6000:] + run.stderr[-2000:])
         check(server.poll() is None, "the server is still running after the fuzzing", "")
         s, _, me = call(base, "GET", "/admin/whoami", TOKEN)

@@ -216,7 +216,7 @@ def main():
             check(body["matches"] == [], "a deleted indicator stops matching at once", body)
 
             for body, needle in (({"observables": "1.2.3.4"}, "$.observables"), ({"observables": [1]}, "$.observables[0]"),
-                                 ({"nope": []}, "$.nope"), ([1], "$:")):
+                                 ({"objects": [1]}, "$.objects[0]"), ({"nope": []}, "$.nope"), ([1], "$:")):
                 s, e = http("POST", base + "/match", kisa, body)
                 check(s == 400 and needle in e["description"], "POST /match refuses %s naming %s" % (json.dumps(body), needle), (s, e))
             s, e = http("POST", base + "/match", None, {"observables": []})
