@@ -37,7 +37,7 @@ enum Operand: Hashable {
         switch value {
         case .string(let s):
             if let name, name.hasSuffix("_hex") {
-                guard let bytes = Self.hexBytes(s) else { throw EvaluationError("\(name): '\(s)' is not hexadecimal") }
+                guard let bytes = HexText.bytes(s) else { throw EvaluationError("\(name): '\(s)' is not hexadecimal") }
                 return .bytes(bytes)
             }
             if let name, name.hasSuffix("_bin") {
@@ -53,27 +53,6 @@ enum Operand: Hashable {
         }
     }
 
-    static func hexBytes(_ s: String) -> [UInt8]? {
-        let u = Array(s.utf8)
-        guard u.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x61...0x66: c - 0x61 + 10
-            case 0x41...0x46: c - 0x41 + 10
-            default: nil
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(u.count / 2)
-        var i = 0
-        while i < u.count {
-            guard let h = nibble(u[i]), let l = nibble(u[i + 1]) else { return nil }
-            out.append(h << 4 | l)
-            i += 2
-        }
-        return out
-    }
 
     /// A STIX timestamp with upper-case `T` and `Z`, in microseconds (digits past the sixth
     /// fractional one are dropped).

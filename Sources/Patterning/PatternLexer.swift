@@ -138,7 +138,7 @@ struct PatternLexer {
                         guard isTimestamp(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid timestamp literal (YYYY-MM-DDTHH:MM:SS[.s+]Z)") }
                         out.append((.timestamp(text), start))
                     case "h":
-                        guard text.count % 2 == 0, let bytes = hexBytes(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
+                        guard let bytes = HexText.bytes(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
                         out.append((.hex(bytes), start))
                     default:
                         guard !text.isEmpty, isBase64(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid binary literal (base64)") }
@@ -187,21 +187,6 @@ struct PatternLexer {
         return u[19] == 0x2E && u.count > 21 && u[20..<(u.count - 1)].allSatisfy { (0x30...0x39).contains($0) }
     }
 
-    static func hexBytes(_ t: String) -> [UInt8]? {
-        var out: [UInt8] = []
-        var high: UInt8?
-        for c in t.utf8 {
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x41...0x46: v = c - 0x41 + 10
-            case 0x61...0x66: v = c - 0x61 + 10
-            default: return nil
-            }
-            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
-        }
-        return out
-    }
 
     static func isBase64(_ t: String) -> Bool {
         let u = Array(t.utf8)
@@ -213,5 +198,28 @@ struct PatternLexer {
             guard (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || (0x30...0x39).contains(c) || c == 0x2B || c == 0x2F else { return false }
         }
         return true
+    }
+}
+
+/// Hexadecimal text as bytes: the pattern lexer's `h'...'` literals and the evaluator's `_hex`
+/// properties read it the same way.
+public enum HexText {
+    /// The bytes of pairs of hexadecimal digits (either case), or nil for anything else.
+    public static func bytes(_ text: String) -> [UInt8]? {
+        guard text.utf8.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count / 2)
+        var high: UInt8?
+        for c in text.utf8 {
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x41...0x46: v = c - 0x41 + 10
+            case 0x61...0x66: v = c - 0x61 + 10
+            default: return nil
+            }
+            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+        }
+        return out
     }
 }
