@@ -91,3 +91,22 @@ extension Observation {
         return out
     }
 }
+
+extension Observation {
+    /// The observations one submitted item stands for: an SCO is one observation made `now`;
+    /// observed-data, or a bundle holding observed-data and its SCOs, is read with `from(_:)`.
+    /// Throws, with the reason, for anything that yields no observation.
+    public static func of(_ item: JSONValue, now: Int64) throws(ObservationError) -> [Observation] {
+        guard case .object(let object) = item, let type = object["type"]?.stringValue else {
+            throw ObservationError(reason: "not a STIX object (no type): expected an SCO, observed-data or a bundle")
+        }
+        guard type == "bundle" || type == "observed-data" else {
+            return [Observation(id: "observed-data", firstObserved: now, lastObserved: now, count: 1,
+                                objects: [(object["id"]?.stringValue ?? "0", object)])]
+        }
+        let found = try from([item])
+        if found.isEmpty { throw ObservationError(reason: "a bundle without observed-data or SCOs to match") }
+        return found
+    }
+}
+

@@ -8,13 +8,13 @@ import Store
 /// (outside the TAXII namespace; JSON in and out).
 ///
 /// Body: `{"observables": ["198.51.100.7", "evil.example", ...], "objects": [STIX SCOs,
-/// observed-data or bundles]}` (either or both, at most 10,000 items). Answer:
+/// observed-data or bundles]}` (either or both, at most 5,000 of each). Answer:
 /// `{"matches": [{"item": 0, "observable": {"type", "value"}, "indicator": {"id", "name",
 /// "pattern"}}], "skipped": [{"item": 3, "reason": "..."}]}`; `item` counts observables first,
 /// then objects.
 extension TAXIIServer {
-    /// Most observables and objects in one request.
-    static var matchBatchLimit: Int { 10_000 }
+    /// Most observables, and most objects, in one request (docs/match-api.yaml states it as `maxItems`).
+    static var matchBatchLimit: Int { 5_000 }
 
     func match(_ request: Request, _ caller: Caller) async throws -> Response {
         let principal = try await reader(of: caller)
@@ -30,6 +30,7 @@ extension TAXIIServer {
         var observables: [String] = []
         if let value = fields["observables"] {
             guard case .array(let list) = value else { throw TAXIIError.badRequest("$.observables: must be a list of strings") }
+            try Self.checkBatchSize(list, "$.observables")
             for (i, item) in list.enumerated() {
                 guard case .string(let s) = item else { throw TAXIIError.badRequest("$.observables[\(i)]: must be a string") }
                 observables.append(s)
@@ -38,13 +39,11 @@ extension TAXIIServer {
         var objects: [JSONValue] = []
         if let value = fields["objects"] {
             guard case .array(let list) = value else { throw TAXIIError.badRequest("$.objects: must be a list of STIX objects") }
+            try Self.checkBatchSize(list, "$.objects")
             for (i, item) in list.enumerated() {
                 guard case .object = item else { throw TAXIIError.badRequest("$.objects[\(i)]: must be a JSON object (a STIX SCO, observed-data or bundle)") }
             }
             objects = list
-        }
-        guard observables.count + objects.count <= Self.matchBatchLimit else {
-            throw TAXIIError.badRequest("at most \(Self.matchBatchLimit) observables and objects per request; split the batch")
         }
         let index = try await matchIndexes.index(for: principal?.viewer ?? .anonymous, in: store)
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
@@ -66,13 +65,7 @@ extension TAXIIServer {
         for (offset, object) in objects.enumerated() {
             let item = observables.count + offset
             let observations: [Observation]
-            do {
-                if let type = object["type"]?.stringValue, type != "bundle", type != "observed-data", case .object(let o) = object {
-                    observations = [Observation(id: "observed-data", firstObserved: now, lastObserved: now, count: 1, objects: [("0", o)])]
-                } else {
-                    observations = try Observation.from([object])
-                }
-            } catch {
+            do { observations = try Observation.of(object, now: now) } catch {
                 skipped.append(#"{"item":\#(item),"reason":\#(jsonString("\(error)"))}"#)
                 continue
             }
@@ -87,6 +80,12 @@ extension TAXIIServer {
         }
         let answer = #"{"matches":[\#(matches.joined(separator: ","))],"skipped":[\#(skipped.joined(separator: ","))]}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
+    }
+
+    private static func checkBatchSize(_ list: [JSONValue], _ path: String) throws {
+        guard list.count <= matchBatchLimit else {
+            throw TAXIIError.badRequest("\(path): \(list.count) items, at most \(matchBatchLimit) per request; split the batch")
+        }
     }
 
     private func jsonString(_ s: String) -> String {

@@ -128,7 +128,7 @@ struct MatchInput {
                 let observations: [Observation]
                 do {
                     let value = try JSONParser.parse(Array(raw.utf8))
-                    observations = try Self.observations(value, now: now)
+                    observations = try Observation.of(value, now: now)
                 } catch {
                     report.unrecognised(path, number, "\(error)")
                     return
@@ -157,16 +157,6 @@ struct MatchInput {
                 report.matches(index.matches(observation), observation, source: path, line: number)
             }
         }
-    }
-
-    /// The observations a JSON line holds: a bundle's observed-data, an observed-data with
-    /// embedded objects, or one SCO observed now.
-    static func observations(_ value: JSONValue, now: Int64) throws -> [Observation] {
-        guard case .object(let object) = value, let type = object["type"]?.stringValue else {
-            throw ObservationError(reason: "the line is not a STIX object")
-        }
-        if type == "bundle" || type == "observed-data" { return try Observation.from([value]) }
-        return [Observation(id: "observed-data", firstObserved: now, lastObserved: now, count: 1, objects: [(object["id"]?.stringValue ?? "0", object)])]
     }
 
     /// Puts a CSV value into the object of its type (one object per type and record).

@@ -150,10 +150,14 @@ def main():
                      "last_observed": "2026-01-01T00:00:00Z", "number_observed": 3, "object_refs": ["ipv4-addr--1"]},
                     {"type": "ipv4-addr", "id": "ipv4-addr--1", "value": "203.0.113.4"}]}) + "\n")
                 f.write("{broken\n")
+                f.write("{}\n")
+                f.write(json.dumps({"type": "bundle", "id": "bundle--2", "objects": []}) + "\n")
             r = cli("match", jsonl)
             check(names(r) == ["Big executable", "C2 range"], "JSON lines: an SCO and an observed-data bundle are matched, AND inside brackets on one file",
                   (names(r), r.stderr))
             check("records.jsonl:4: skipped" in r.stderr, "a line that is not JSON is skipped and named", r.stderr)
+            check("records.jsonl:5: skipped" in r.stderr and "no type" in r.stderr and "records.jsonl:6: skipped" in r.stderr,
+                  "JSON lines that hold no observation ({} and an empty bundle) are skipped and named", r.stderr)
 
             csv_path = os.path.join(work, "dns.csv")
             with open(csv_path, "w") as f:
@@ -219,6 +223,14 @@ def main():
                                  ({"objects": [1]}, "$.objects[0]"), ({"nope": []}, "$.nope"), ([1], "$:")):
                 s, e = http("POST", base + "/match", kisa, body)
                 check(s == 400 and needle in e["description"], "POST /match refuses %s naming %s" % (json.dumps(body), needle), (s, e))
+            # docs/match-api.yaml says maxItems 5000 for each list: 5000 pass, 5001 are refused.
+            s, body = http("POST", base + "/match", kisa, {"observables": ["198.51.100.7"] * 5000, "objects": [{}] * 5000})
+            check(s == 200 and {m["item"] for m in body["matches"]} == set(range(5000))
+                  and [k["item"] for k in body["skipped"]] == list(range(5000, 10000)), "POST /match takes 5000 observables and 5000 objects",
+                  (s, sorted({m["item"] for m in body["matches"]})[:5], body["skipped"][:3]))
+            for field, item in (("observables", "zz"), ("objects", {})):
+                s, e = http("POST", base + "/match", kisa, {field: [item] * 5001})
+                check(s == 400 and ("$.%s: 5001 items" % field) in e["description"], "POST /match refuses 5001 %s, naming the list" % field, (s, e))
             s, e = http("POST", base + "/match", None, {"observables": []})
             check(s == 401, "POST /match needs a token", s)
         finally:
