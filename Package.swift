@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "TAXII", targets: ["TAXII"]),
         .library(name: "Matching", targets: ["Matching"]),
+        .library(name: "KnowledgeBase", targets: ["KnowledgeBase"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +40,7 @@ let package = Package(
             ]
         ),
         .target(name: "Matching", dependencies: ["Patterning", "STIX"]),
+        .target(name: "KnowledgeBase", dependencies: ["STIX", "Store"], resources: [.copy("Resources/korean-peninsula.json")]),
         .target(name: "TAXII", dependencies: [
             "Store", "STIX", "Matching",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -57,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "STIX", "Store", "TAXII", "Matching", "Patterning",
+                "STIX", "Store", "TAXII", "Matching", "Patterning", "KnowledgeBase",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Patterning", "STIX"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "STIX"]),
+        .testTarget(name: "KnowledgeBaseTests", dependencies: ["KnowledgeBase", "Store", "STIX"]),
         .testTarget(name: "TAXIITests", dependencies: [
             "TAXII", "Store", "STIX",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

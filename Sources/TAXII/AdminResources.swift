@@ -38,8 +38,10 @@ enum AdminResources {
         let community: String?
         let organisation: String?
         let defaultTlp: String
+        let readOnly: Bool
 
         init(_ c: CollectionInfo) {
+            readOnly = c.readOnly
             (id, alias, title, description) = (c.id, c.alias, c.title, c.description)
             switch c.visibility {
             case .public: (visibility, community, organisation) = ("public", nil, nil)

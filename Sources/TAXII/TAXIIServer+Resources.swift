@@ -55,7 +55,7 @@ extension TAXIIServer {
         }
 
         func canWrite(_ c: CollectionInfo) -> Bool {
-            guard let principal, let org = principal.organisation else { return false }
+            guard !c.readOnly, let principal, let org = principal.organisation else { return false }
             return AccessPolicy.canWrite(role: principal.role, organisation: org, visibility: c.visibility) { communities.contains($0) }
         }
     }
@@ -220,7 +220,7 @@ extension TAXIIServer {
         // Small batches: the writer starts after 32 objects instead of 512, so validation and
         // writing overlap for nearly all of an envelope of a thousand (42k -> 60k objects/s for
         // sequential envelopes of 1,000; 128: 48k, 64: 55k).
-        let pipeline = BundlePipeline(source: MemoryByteSource(bytes), batchSize: 32)
+        let pipeline = BundlePipeline(source: MemoryByteSource(bytes), extensions: configuration.extensions, batchSize: 32)
         return try await store.ingest(from: pipeline, into: collectionID,
                                       options: IngestOptions(partial: true, ownerOrganisation: organisation, recordAccepted: true))
     }

@@ -34,6 +34,9 @@ public struct TAXIIConfiguration: Sendable {
     public var allowAnonymous = false
     /// PEM certificate chain and private key files for HTTPS; nil serves plain HTTP.
     public var tls: (certificateFile: String, keyFile: String)?
+    /// Extension definitions whose schemas every POSTed object is checked against (besides
+    /// those the envelope itself holds).
+    public var extensions = ExtensionSchemas()
 
     /// Creates settings; the defaults suit a hub on one machine.
     public init(host: String = "127.0.0.1", port: Int = 8080, maxContentLength: Int = 64 << 20, title: String = "Accord",

@@ -19,10 +19,11 @@ struct Accord: AsyncParsableCommand {
               accord org add NAME --country KR   add a member organisation
               accord token create --org NAME --role reader   give it a token
               accord pattern parse PATTERN       check a STIX pattern
+              accord kb status                   the bundled Korean Peninsula knowledge base
             """,
         version: "0.1.0",
         subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, ValidateCommand.self, StatsCommand.self,
                       OrgCommand.self, UserCommand.self, CommunityCommand.self, CollectionCommand.self, TokenCommand.self, ShareCommand.self,
-                      AuditCommand.self, PatternCommand.self, MatchCommand.self]
+                      AuditCommand.self, PatternCommand.self, MatchCommand.self, KnowledgeBaseCommand.self, ReportCommand.self]
     )
 }

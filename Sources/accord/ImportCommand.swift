@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KnowledgeBase
 import STIX
 import Store
 
@@ -54,7 +55,7 @@ struct ImportCommand: AsyncParsableCommand {
             return true
         }
         let size = file == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
-        let pipeline = BundlePipeline(source: source)
+        let pipeline = BundlePipeline(source: source, extensions: try KnowledgeBase.extensionSchemas())
         let progress = ProgressDisplay(label: file, totalBytes: size)
         let quiet = self.quiet
         let started = Date()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import Foundation
 import Hummingbird
+import KnowledgeBase
 import Metrics
 import Prometheus
 import Store
@@ -14,8 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the store over TAXII 2.1 (discovery at /taxii2/, API root /api/).",
         discussion: """
             On first start with an empty data directory this creates the store and a default \
-            collection, and an admin token that is printed once (set ACCORD_ADMIN_TOKEN to choose \
-            it instead). Clients authenticate with HTTP Basic (any user name, the token as \
+            collection, loads the bundled Korean Peninsula knowledge base into the public, read-only \
+            collection 'korean-peninsula' (unless --no-knowledge-base), and makes an admin token that \
+            is printed once (set ACCORD_ADMIN_TOKEN to choose it instead). Clients authenticate with HTTP Basic (any user name, the token as \
             password), 'Authorization: Bearer <token>' or 'Authorization: Token <token>'.
 
             Examples:
@@ -58,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-anonymous"), help: "Let clients without a token read the TLP:CLEAR objects of public collections (otherwise they get 401).")
     var allowAnonymous = false
 
+    @Flag(name: .customLong("no-knowledge-base"), help: "Do not load the bundled knowledge base on first start (accord kb load does it later).")
+    var noKnowledgeBase = false
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -72,12 +77,17 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let db = try await store.open()
         try await ensureAdminToken(db)
+        if !noKnowledgeBase, try await db.collection(KnowledgeBase.collectionAlias) == nil {
+            let loaded = try await KnowledgeBase.load(into: db, actor: "serve")
+            Terminal.say("Loaded the knowledge base into '\(loaded.collection.alias)': \(loaded.report.added) objects")
+        }
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificateFile: cert, keyFile: $0) } }
         var settings = TAXIIConfiguration(host: host, port: port, maxContentLength: maxContentLength, tls: tls)
         settings.backgroundThreshold = backgroundAbove
         settings.allowAnonymous = allowAnonymous
         settings.pageCacheBytes = pageCacheMB << 20
         settings.authFailureLimit = authFailureLimit
+        settings.extensions = try KnowledgeBase.extensionSchemas()
         settings.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KnowledgeBase
 import STIX
 
 /// `accord validate`: check STIX documents against the STIX 2.1 rules without storing them.
@@ -45,7 +46,7 @@ struct ValidateCommand: AsyncParsableCommand {
         var valid = true
         var count = 0
         do {
-            var validator = DocumentValidator(source: try FileByteSource(path: file))
+            var validator = DocumentValidator(source: try FileByteSource(path: file), extensions: try KnowledgeBase.extensionSchemas())
             while let report = try validator.next() {
                 count += 1
                 valid = report.isValid && valid

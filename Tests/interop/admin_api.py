@@ -194,10 +194,10 @@ def semantics(args, check, work):
         s, _, r = api("POST", "/admin/tokens", admin["Outsider"]["secret"], {"role": "sync"})
         out_sync = r["secret"]
         s, _, cl = api("GET", "/admin/collections", kisa)
-        check(sorted(c["alias"] for c in cl["collections"]) == ["default", "kisa-only", "kr-jp"],
+        check(sorted(c["alias"] for c in cl["collections"]) == ["default", "kisa-only", "korean-peninsula", "kr-jp"],
               "an organisation's admin lists the collections it can see", cl)
         s, _, cl = api("GET", "/admin/collections", admin["Outsider"]["secret"])
-        check(sorted(c["alias"] for c in cl["collections"]) == ["default"], "an outsider's admin sees no community or private collection", cl)
+        check(sorted(c["alias"] for c in cl["collections"]) == ["default", "korean-peninsula"], "an outsider's admin sees no community or private collection", cl)
 
         for token, what in ((kim, "an editor"), (jp_reader, "a reader"), (out_sync, "a sync token")):
             s, _, e = api("GET", "/admin/users", token)

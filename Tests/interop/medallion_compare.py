@@ -121,7 +121,8 @@ def start_accord(accord, work):
     log_path = os.path.join(work, "accord.log")
     env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen([accord, "serve", "--data", os.path.join(work, "accord-data"), "--port", str(port)],
+        # Without the bundled knowledge base: medallion serves only the collections both were given.
+        proc = subprocess.Popen([accord, "serve", "--data", os.path.join(work, "accord-data"), "--port", str(port), "--no-knowledge-base"],
                                 env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     wait_for_port(proc, port, log_path, "accord serve")
     return proc, port, log_path

@@ -26,7 +26,7 @@ public struct ObjectReport: Sendable {
 /// ```
 public struct DocumentValidator<Source: ByteSource> {
     private var reader: BundleReader<Source>
-    private let validator = Validator()
+    private var validator: Validator
     /// Fingerprint of the first occurrence of each (id, modified).
     private var seen: [String: SHA256.Digest] = [:]
     private var firstIndex: [String: Int] = [:]
@@ -34,9 +34,11 @@ public struct DocumentValidator<Source: ByteSource> {
     /// Problems with the document's top-level members; complete once `next()` returned nil.
     public private(set) var headerIssues: [ValidationIssue] = []
 
-    /// Creates a validator reading `source`.
-    public init(source: Source) {
+    /// Creates a validator reading `source`, knowing the extension definitions `extensions` and
+    /// learning those the document holds (each applies to the objects after it).
+    public init(source: Source, extensions: ExtensionSchemas = ExtensionSchemas()) {
         reader = BundleReader(source: source)
+        validator = Validator(extensions: extensions)
     }
 
     /// Validates the next object; nil at the end of a well-formed document.
@@ -52,7 +54,8 @@ public struct DocumentValidator<Source: ByteSource> {
             let issue = ValidationIssue(.error, path: "$", reason: "invalid JSON: \(error.reason) (at byte \(element.offset + error.offset) of the input)")
             return ObjectReport(index: element.index, id: nil, issues: [issue])
         }
-        let result = validator.validate(value)
+        var result = validator.validate(value)
+        if result.isValid { validator.learn(value, into: &result) }
         var report = ObjectReport(index: element.index, id: result.id, issues: result.issues,
                                   deterministicID: DeterministicID.compute(for: value))
         if let id = result.id {

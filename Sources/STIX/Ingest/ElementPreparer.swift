@@ -22,11 +22,14 @@ public struct ElementPreparer: Sendable {
     /// The validator applied to every element.
     public var validator = Validator()
 
-    /// Creates a preparer with the standard validator.
-    public init() {}
+    /// Creates a preparer whose validator knows `extensions` (and learns the definitions it sees).
+    public init(extensions: ExtensionSchemas = ExtensionSchemas()) {
+        validator = Validator(extensions: extensions)
+    }
 
-    /// Parses, validates and indexes one element.
-    public func prepare(_ element: BundleElement) -> PreparedElement {
+    /// Parses, validates and indexes one element; a valid extension definition is learnt, so the
+    /// objects after it in the document are checked against its schema.
+    public mutating func prepare(_ element: BundleElement) -> PreparedElement {
         let value: JSONValue
         do {
             value = try JSONParser.parse(element.raw)
@@ -34,10 +37,11 @@ public struct ElementPreparer: Sendable {
             let issue = ValidationIssue(.error, path: "$", reason: "invalid JSON: \(error.reason) (at byte \(element.offset + error.offset) of the input)")
             return .invalid(index: element.index, id: nil, issues: [issue])
         }
-        let result = validator.validate(value)
+        var result = validator.validate(value)
         guard result.isValid, let indexed = ObjectIndexer.index(raw: element.raw, value: value, pattern: result.pattern) else {
             return .invalid(index: element.index, id: result.id, issues: result.issues)
         }
+        validator.learn(value, into: &result)
         return .valid(indexed, index: element.index, warnings: result.warnings)
     }
 

@@ -6,8 +6,22 @@
 /// if !result.isValid { print(result.errors) }
 /// ```
 public struct Validator: Sendable {
-    /// Creates a validator.
-    public init() {}
+    /// The extension definitions whose schemas objects are checked against.
+    public var extensions: ExtensionSchemas
+
+    /// Creates a validator that knows the given extension definitions.
+    public init(extensions: ExtensionSchemas = ExtensionSchemas()) {
+        self.extensions = extensions
+    }
+
+    /// Learns a valid extension definition so later objects are checked against its schema; a
+    /// schema that is JSON but uses what this validator cannot check becomes a warning.
+    public mutating func learn(_ object: JSONValue, into r: inout ObjectValidation) {
+        guard r.type == "extension-definition" else { return }
+        if let problem = extensions.register(object) {
+            r.warning("$.schema", "the JSON Schema cannot be applied here, so objects using this extension are not checked against it: \(problem)")
+        }
+    }
 
     /// Validates one object.
     public func validate(_ value: JSONValue) -> ObjectValidation {
@@ -231,5 +245,6 @@ public struct Validator: Sendable {
                 r.error(path, "extension keys must be an extension-definition id or a predefined extension name")
             }
         }
+        self.extensions.check(object, extensions: extensions, into: &r)
     }
 }

@@ -22,10 +22,12 @@ public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked 
     private var reader: BundleReader<Source>?
     private let batchSize: Int
     private let queueDepth: Int
-    private let preparer = ElementPreparer()
+    private var preparer: ElementPreparer
 
-    /// Creates a pipeline over `source`; reading starts with the first `nextBatch()`.
-    public init(source: Source, batchSize: Int = 512, queueDepth: Int = 8) {
+    /// Creates a pipeline over `source`, validating against the extension definitions
+    /// `extensions` (and those the document holds); reading starts with the first `nextBatch()`.
+    public init(source: Source, extensions: ExtensionSchemas = ExtensionSchemas(), batchSize: Int = 512, queueDepth: Int = 8) {
+        preparer = ElementPreparer(extensions: extensions)
         reader = BundleReader(source: source)
         self.batchSize = batchSize
         self.queueDepth = queueDepth
@@ -67,6 +69,7 @@ public final class BundlePipeline<Source: ByteSource>: IngestSource, @unchecked 
     private func produce() {
         guard var reader = self.reader else { return }
         self.reader = nil
+        var preparer = self.preparer
         var batch: [PreparedElement] = []
         batch.reserveCapacity(batchSize)
         do throws(DocumentError) {

@@ -14,9 +14,10 @@ public protocol ObjectStore: Sendable {
     func collections() async throws -> [CollectionInfo]
     /// The collection whose id or alias is `key`, if any.
     func collection(_ key: String) async throws -> CollectionInfo?
-    /// Creates a collection; the id is a new UUIDv4.
+    /// Creates a collection; the id is a new UUIDv4. Nobody writes to a read-only one over the
+    /// network: the local operator fills it (the bundled knowledge base).
     func createCollection(alias: String, title: String, description: String?, visibility: CollectionVisibility,
-                          defaultLevel: TLP) async throws -> CollectionInfo
+                          defaultLevel: TLP, readOnly: Bool) async throws -> CollectionInfo
     /// Ingests a stream of prepared elements as one transaction.
     func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport
     /// One page of a collection with a keyset cursor: the same cost at any depth.
@@ -165,6 +166,8 @@ public struct CollectionInfo: Sendable, Equatable {
     public var visibility: CollectionVisibility = .public
     /// The level of objects that carry no TLP marking.
     public var defaultLevel: TLP = .green
+    /// Whether network clients are refused writes (only the local operator fills it).
+    public var readOnly = false
 }
 
 /// Object counts of a store.
@@ -197,6 +200,12 @@ extension ObjectStore {
     /// Removes versions as the local operator (any owner).
     public func delete(id: String, from collectionID: String, versions: VersionFilter) async throws -> Int {
         try await delete(id: id, from: collectionID, versions: versions, by: .system)
+    }
+
+    /// Creates a collection that its readers may also write to.
+    public func createCollection(alias: String, title: String, description: String?, visibility: CollectionVisibility,
+                                 defaultLevel: TLP) async throws -> CollectionInfo {
+        try await createCollection(alias: alias, title: title, description: description, visibility: visibility, defaultLevel: defaultLevel, readOnly: false)
     }
 
     /// Creates a public collection whose unmarked objects count as TLP:GREEN.

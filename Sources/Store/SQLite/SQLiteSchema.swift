@@ -194,6 +194,9 @@ enum SQLiteSchema {
                 ALTER TABLE tokens ADD COLUMN user_id TEXT REFERENCES users(id);
                 """)
         }
+        migrator.registerMigration("v9-read-only-collections") { db in
+            try db.execute(sql: "ALTER TABLE collections ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -67,9 +67,9 @@ public final class SQLiteStore: ObjectStore {
     }
 
     public func createCollection(alias: String, title: String, description: String?, visibility: CollectionVisibility,
-                                 defaultLevel: TLP) async throws -> CollectionInfo {
+                                 defaultLevel: TLP, readOnly: Bool) async throws -> CollectionInfo {
         let info = CollectionInfo(id: STIXUUID.random().description, alias: alias, title: title, description: description,
-                                  visibility: visibility, defaultLevel: defaultLevel)
+                                  visibility: visibility, defaultLevel: defaultLevel, readOnly: readOnly)
         let (kind, owner) = Self.columns(visibility)
         try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE alias = ?", arguments: [alias]) == true {
@@ -87,9 +87,9 @@ public final class SQLiteStore: ObjectStore {
                 }
             }
             try db.execute(sql: """
-                INSERT INTO collections(id, alias, title, description, created_us, visibility, owner, default_tlp)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [info.id, alias, title, description, Self.nowMicros(), kind, owner, defaultLevel.rawValue])
+                INSERT INTO collections(id, alias, title, description, created_us, visibility, owner, default_tlp, read_only)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [info.id, alias, title, description, Self.nowMicros(), kind, owner, defaultLevel.rawValue, readOnly])
         }
         return info
     }
@@ -193,11 +193,11 @@ public final class SQLiteStore: ObjectStore {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
-    static let collectionColumns = "id, alias, title, description, visibility, owner, default_tlp"
+    static let collectionColumns = "id, alias, title, description, visibility, owner, default_tlp, read_only"
 
     static func collection(_ row: Row) -> CollectionInfo {
         CollectionInfo(id: row[0], alias: row[1], title: row[2], description: row[3],
-                       visibility: visibility(kind: row[4], owner: row[5]), defaultLevel: TLP(rawValue: row[6]) ?? .red)
+                       visibility: visibility(kind: row[4], owner: row[5]), defaultLevel: TLP(rawValue: row[6]) ?? .red, readOnly: row[7])
     }
 
     public func generation() async throws -> Int64 {
