@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/davecom/SwiftGraph", from: "4.0.0"),
     ],
     targets: [
         .target(name: "Patterning"),
@@ -41,8 +43,13 @@ let package = Package(
         ),
         .target(name: "Matching", dependencies: ["Patterning", "STIX"]),
         .target(name: "KnowledgeBase", dependencies: ["STIX", "Store"], resources: [.copy("Resources/korean-peninsula.json")]),
+        .target(name: "Web", dependencies: [
+            "STIX", "Store", "KnowledgeBase",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "SwiftGraph", package: "SwiftGraph"),
+        ], resources: [.copy("Templates"), .copy("Static")]),
         .target(name: "TAXII", dependencies: [
-            "Store", "STIX", "Matching",
+            "Store", "STIX", "Matching", "Web",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),

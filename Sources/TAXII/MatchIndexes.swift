@@ -10,6 +10,7 @@ import Store
 actor MatchIndexes {
     private struct Built {
         var generation: Int64
+        var reshape: Int64 = 0
         var collections: [String]
         var cursors: [String: PageCursor]
         var index: IndicatorIndex
@@ -23,9 +24,14 @@ actor MatchIndexes {
     /// The current index of what `viewer` may read.
     func index(for viewer: Viewer, in store: some ObjectStore) async throws -> IndicatorIndex {
         let generation = try await store.generation()
+        let reshape = try await store.reshapeGeneration()
         let collections = try await store.collections().map(\.id)
         if var kept = built[viewer], kept.collections == collections {
-            if kept.generation != generation {
+            if kept.reshape != reshape {
+                // A deletion or a TLP:RED grant may change access to indicators indexed before.
+                kept = try await build(viewer, store, generation, collections)
+                kept.reshape = reshape
+            } else if kept.generation != generation {
                 // New versions arrive after the cursors; nothing new means something was
                 // removed or regranted, which only a rebuild reflects.
                 let added = try await scan(&kept, store, viewer)
@@ -37,6 +43,7 @@ actor MatchIndexes {
             return kept.index
         }
         var fresh = try await build(viewer, store, generation, collections)
+        fresh.reshape = reshape
         fresh.used = Date()
         if built.count >= capacity, let oldest = built.min(by: { $0.value.used < $1.value.used })?.key { built[oldest] = nil }
         built[viewer] = fresh

@@ -55,7 +55,7 @@ public struct TAXIIConfiguration: Sendable {
 /// let server = TAXIIServer(store: store, configuration: .init(port: 8080))
 /// try await server.application().runService()
 /// ```
-public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & DirectoryStore & AuditStore>: Sendable {
+public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & DirectoryStore & AuditStore & SearchStore>: Sendable {
     let store: Backend
     let configuration: TAXIIConfiguration
     let metrics: PrometheusCollectorRegistry?
@@ -63,6 +63,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
     let limiter: AuthFailureLimiter
     let readAudit = ReadAudit()
     let matchIndexes = MatchIndexes()
+    let webState = WebState()
     static var apiRoot: String { "/api/" }
     /// Objects newly stored through TAXII POSTs.
     static var ingestedObjects: CoreMetrics.Counter { CoreMetrics.Counter(label: "accord_ingested_objects_total") }
@@ -125,6 +126,8 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
         }
         let api = "api"
         addAdminRoutes(to: router)
+        addWebRoutes(to: router)
+        addWebAdminRoutes(to: router)
         router.post("match") { request, context in
             await respond(request, context, negotiate: false, json: true) { caller in try await match(request, caller) }
         }

@@ -28,6 +28,21 @@ public struct IndexedObject: Sendable {
     public var refs: [Reference]
     /// Observable values it carries or, for indicators, tests for.
     public var observables: [Observable]
+    /// What full-text search indexes: name, aliases, description, and an observable value or
+    /// a pattern.
+    public var searchText: SearchText? = nil
+
+    /// The searchable text of an object.
+    public struct SearchText: Sendable, Equatable {
+        /// `name`.
+        public var name: String?
+        /// `aliases`, one per line.
+        public var aliases: String?
+        /// `description`.
+        public var description: String?
+        /// An SCO's `value`, or an indicator's `pattern`.
+        public var value: String?
+    }
 
     /// One reference from an object to another.
     public struct Reference: Sendable, Equatable {
@@ -74,8 +89,18 @@ public enum ObjectIndexer {
             markingRefs: markings,
             tlp: TLP.strictest(of: markings),
             refs: refs,
-            observables: ObservableExtractor.extract(type: type, object: o, pattern: pattern)
+            observables: ObservableExtractor.extract(type: type, object: o, pattern: pattern),
+            searchText: searchText(o)
         )
+    }
+
+    /// The searchable text of `o`, nil when it has none.
+    static func searchText(_ o: JSONObject) -> IndexedObject.SearchText? {
+        let aliases = ((o["aliases"] ?? o["x_mitre_aliases"])?.arrayValue?.compactMap(\.stringValue) ?? []).joined(separator: "\n")
+        let text = IndexedObject.SearchText(name: o["name"]?.stringValue, aliases: aliases.isEmpty ? nil : aliases,
+                                            description: o["description"]?.stringValue,
+                                            value: o["value"]?.stringValue ?? o["pattern"]?.stringValue)
+        return text.name == nil && text.aliases == nil && text.description == nil && text.value == nil ? nil : text
     }
 
     /// Collects every `*_ref` and `*_refs` value anywhere in the object, once per

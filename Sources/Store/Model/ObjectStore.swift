@@ -30,6 +30,9 @@ public protocol ObjectStore: Sendable {
     /// A number that changes whenever objects are added or removed or TLP:RED grants change,
     /// so readers can tell whether what they derived from the store is still current.
     func generation() async throws -> Int64
+    /// A number that changes whenever access to objects stored before may have changed
+    /// (deletions, TLP:RED grants, removed organisations); additions alone leave it.
+    func reshapeGeneration() async throws -> Int64
 }
 
 /// A blocking source of prepared elements, pulled by the store inside its write transaction.
@@ -135,10 +138,13 @@ public struct StoredObject: Sendable {
     public var versionText: String?
     /// Its TLP level for readers: the strictest TLP marking, else the collection's default.
     public var level: TLP?
+    /// The organisation that submitted this version (nil: the local operator).
+    public var owner: String?
 
     /// Creates a stored version (backends build these from their rows).
     public init(sequence: Int64, collectionID: String, id: String, type: String, dateAdded: Int64, modified: Int64?,
-                raw: [UInt8], specVersion: String = "2.1", versionText: String? = nil, level: TLP? = nil) {
+                raw: [UInt8], specVersion: String = "2.1", versionText: String? = nil, level: TLP? = nil, owner: String? = nil) {
+        self.owner = owner
         self.versionText = versionText
         self.level = level
         self.sequence = sequence
@@ -236,4 +242,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .duplicate(let kind, let name): return "\(kind) '\(name)' already exists"
         }
     }
+}
+
+/// Full-text search over what the store holds. It answers candidate ids only: callers keep
+/// those the reader may read (and check the words against the version the reader sees).
+public protocol SearchStore: Sendable {
+    /// Ids of objects whose latest version's name, aliases, description, value or pattern has a
+    /// word starting with each of `words`, best matches first.
+    func searchIDs(matching words: [String], limit: Int) async throws -> [String]
 }

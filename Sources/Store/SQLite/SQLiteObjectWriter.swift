@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import STIX
 
 /// Inserts object versions and their index rows with cached statements inside one transaction.
@@ -24,6 +25,11 @@ struct SQLiteObjectWriter {
     private let storedCopy: Statement
     private let removeObject: Statement
     private let refreshFlags: Statement
+    private let searchLookup: Statement
+    private let searchAdd: Statement
+    private let searchUpdate: Statement
+    private let searchRemoveText: Statement
+    private let searchAddText: Statement
 
     init(db: Database, collection: Int64, dateAdded: Int64, owner: String?, firstSequenceOfIngest: Int64) throws {
         self.db = db
@@ -52,6 +58,49 @@ struct SQLiteObjectWriter {
         refreshFlags = try db.cachedStatement(sql: VersionFlags.refresh)
         removeObject = try db.cachedStatement(sql: "DELETE FROM objects WHERE seq = ?")
         storedCopy = try db.cachedStatement(sql: "SELECT seq, raw FROM objects WHERE collection = ? AND stix_id = ? AND version_us = ?")
+        searchLookup = try db.cachedStatement(sql: "SELECT num, version_us FROM search_ids WHERE stix_id = ?")
+        searchAdd = try db.cachedStatement(sql: "INSERT INTO search_ids(stix_id, version_us) VALUES (?, ?)")
+        searchUpdate = try db.cachedStatement(sql: "UPDATE search_ids SET version_us = ? WHERE num = ?")
+        searchRemoveText = try db.cachedStatement(sql: "DELETE FROM search_text WHERE rowid = ?")
+        searchAddText = try db.cachedStatement(sql: "INSERT INTO search_text(rowid, name, aliases, description, value) VALUES (?, ?, ?, ?, ?)")
+    }
+
+    /// Makes a newly stored version the searchable text of its id, unless a later version is.
+    private func indexSearch(_ o: IndexedObject, version: Int64) throws {
+        guard let text = o.searchText else { return }
+        var existing: (num: Int64, version: Int64)?
+        do {
+            // Read and reset before writing to the same table.
+            let lookup = SQLiteBinding(searchLookup)
+            lookup.bind(1, o.id)
+            if try lookup.nextRow(db) { existing = (lookup.int64(0), lookup.int64(1)) }
+            sqlite3_reset(lookup.handle)
+        }
+        let num: Int64
+        if let existing {
+            guard version >= existing.version else { return }
+            num = existing.num
+            let update = SQLiteBinding(searchUpdate)
+            update.bind(1, version)
+            update.bind(2, num)
+            try update.step(db)
+            let remove = SQLiteBinding(searchRemoveText)
+            remove.bind(1, num)
+            try remove.step(db)
+        } else {
+            let add = SQLiteBinding(searchAdd)
+            add.bind(1, o.id)
+            add.bind(2, version)
+            try add.step(db)
+            num = db.lastInsertedRowID
+        }
+        let insert = SQLiteBinding(searchAddText)
+        insert.bind(1, num)
+        insert.bind(2, text.name)
+        insert.bind(3, text.aliases)
+        insert.bind(4, text.description)
+        insert.bind(5, text.value)
+        try insert.step(db)
     }
 
     /// Stores one version; an identical existing version is left alone, a different one refused.
@@ -74,6 +123,7 @@ struct SQLiteObjectWriter {
         try row.step(db)
         guard db.changesCount > 0 else { return try compareWithStored(o, version: version) }
         let seq = db.lastInsertedRowID
+        try indexSearch(o, version: version)
         if o.modified != nil {
             let rules = SQLiteBinding(versionRules)
             rules.bind(1, collection)

@@ -197,6 +197,41 @@ enum SQLiteSchema {
         migrator.registerMigration("v9-read-only-collections") { db in
             try db.execute(sql: "ALTER TABLE collections ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v10-search") { db in
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('reshape', 0)")
+            // Full-text search over names, aliases, descriptions, observable values and patterns:
+            // one row per object id (search_ids.num is the FTS rowid), from its latest version.
+            // The writer keeps it on ingest (text extracted on the parsing thread); the trigger
+            // keeps it on deletion, from the latest version left.
+            try db.execute(sql: """
+                CREATE TABLE search_ids (num INTEGER PRIMARY KEY, stix_id TEXT NOT NULL UNIQUE, version_us INTEGER NOT NULL);
+                CREATE VIRTUAL TABLE search_text USING fts5(name, aliases, description, value, tokenize = 'unicode61 remove_diacritics 2');
+                CREATE TRIGGER objects_search_delete AFTER DELETE ON objects
+                WHEN EXISTS (SELECT 1 FROM search_ids WHERE stix_id = OLD.stix_id AND version_us = OLD.version_us)
+                BEGIN
+                    DELETE FROM search_text WHERE rowid = (SELECT num FROM search_ids WHERE stix_id = OLD.stix_id);
+                    DELETE FROM search_ids WHERE stix_id = OLD.stix_id;
+                    INSERT INTO search_ids(stix_id, version_us)
+                        SELECT stix_id, version_us FROM objects WHERE collection IN (SELECT num FROM collections) AND stix_id = OLD.stix_id
+                        ORDER BY version_us DESC LIMIT 1;
+                    INSERT INTO search_text(rowid, name, aliases, description, value)
+                        SELECT i.num, json_extract(t, '$.name'), coalesce(json_extract(t, '$.aliases'), json_extract(t, '$.x_mitre_aliases')),
+                               json_extract(t, '$.description'), coalesce(json_extract(t, '$.value'), json_extract(t, '$.pattern'))
+                        FROM search_ids i, (SELECT CAST(raw AS TEXT) AS t FROM objects
+                                            WHERE collection IN (SELECT num FROM collections) AND stix_id = OLD.stix_id
+                                            ORDER BY version_us DESC LIMIT 1)
+                        WHERE i.stix_id = OLD.stix_id AND json_valid(t);
+                END;
+                INSERT INTO search_ids(stix_id, version_us)
+                    SELECT stix_id, max(version_us) FROM objects GROUP BY stix_id;
+                INSERT INTO search_text(rowid, name, aliases, description, value)
+                    SELECT i.num, json_extract(t, '$.name'), coalesce(json_extract(t, '$.aliases'), json_extract(t, '$.x_mitre_aliases')),
+                           json_extract(t, '$.description'), coalesce(json_extract(t, '$.value'), json_extract(t, '$.pattern'))
+                    FROM search_ids i JOIN (SELECT stix_id, version_us, CAST(raw AS TEXT) AS t, row_number() OVER (PARTITION BY stix_id ORDER BY version_us DESC, seq DESC) AS r FROM objects) o
+                      ON o.stix_id = i.stix_id AND o.r = 1
+                    WHERE json_valid(t);
+                """)
+        }
         return migrator
     }
 }

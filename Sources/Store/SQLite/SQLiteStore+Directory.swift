@@ -33,7 +33,7 @@ extension SQLiteStore: DirectoryStore {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM tokens WHERE organisation = ?", arguments: [found.id])
             try db.execute(sql: "DELETE FROM organisations WHERE id = ?", arguments: [found.id])
-            try Self.bumpGeneration(db)   // its grants went with it
+            try Self.bumpReshape(db)   // its grants went with it
         }
     }
 
@@ -94,7 +94,7 @@ extension SQLiteStore: DirectoryStore {
             }
             try db.execute(sql: "INSERT OR IGNORE INTO red_grants(stix_id, owner_org, recipient, created_us) VALUES (?, ?, ?, ?)",
                            arguments: [objectID.lowercased(), owner, to.id, Self.nowMicros()])
-            try Self.bumpGeneration(db)
+            try Self.bumpReshape(db)
         }
     }
 

@@ -114,7 +114,7 @@ extension SQLiteStore {
             conditions.append(amongReadable(VersionFlags.latestSpec, rival: "v.spec_version > o.spec_version"))
         }
         let sql = """
-            SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version, o.version_text, coalesce(o.tlp, \(defaultLevel))\(query.withContent ? ", o.raw" : "") FROM objects o
+            SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version, o.version_text, coalesce(o.tlp, \(defaultLevel)), o.owner_org\(query.withContent ? ", o.raw" : "") FROM objects o
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY o.seq LIMIT \(limit + 1)
             """
@@ -130,14 +130,14 @@ extension SQLiteStore {
                 // The id only where the audit log names it: TLP:RED reads.
                 let level = TLP(rawValue: Int(rows.int64(7)))
                 objects.append(StoredObject(sequence: rows.int64(0), collectionID: query.collectionID, id: level == .red ? rows.text(1) ?? "" : "",
-                                            type: "", dateAdded: rows.int64(3), modified: nil, raw: rows.bytes(8), level: level))
+                                            type: "", dateAdded: rows.int64(3), modified: nil, raw: rows.bytes(9), level: level))
                 continue
             }
             let version = rows.int64(4)
             objects.append(StoredObject(sequence: rows.int64(0), collectionID: query.collectionID, id: rows.text(1) ?? "",
                                         type: rows.text(2) ?? "", dateAdded: rows.int64(3), modified: version == 0 ? nil : version,
-                                        raw: query.withContent ? rows.bytes(8) : [], specVersion: rows.text(5) ?? "2.1",
-                                        versionText: rows.text(6), level: TLP(rawValue: Int(rows.int64(7)))))
+                                        raw: query.withContent ? rows.bytes(9) : [], specVersion: rows.text(5) ?? "2.1",
+                                        versionText: rows.text(6), level: TLP(rawValue: Int(rows.int64(7))), owner: rows.text(8)))
         }
         let more = objects.count > limit
         if more { objects.removeLast() }
@@ -172,7 +172,7 @@ extension SQLiteStore {
             let removed = db.changesCount
             if removed > 0 {
                 try db.execute(sql: VersionFlags.refresh, arguments: [collection, id.lowercased()])
-                try Self.bumpGeneration(db)
+                try Self.bumpReshape(db)
             }
             return removed
         }

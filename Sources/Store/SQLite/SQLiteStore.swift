@@ -205,6 +205,18 @@ public final class SQLiteStore: ObjectStore {
     }
 
     /// Marks a change of what pages hold (see the `generation` meta row).
+    /// Marks a change that may take away, or newly grant, read access to objects stored before
+    /// (a deletion, a TLP:RED grant, an organisation's removal): derived views that only add
+    /// what arrived since their cursors must rebuild instead.
+    static func bumpReshape(_ db: Database) throws {
+        try bumpGeneration(db)
+        try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'reshape'")
+    }
+
+    public func reshapeGeneration() async throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'reshape'") ?? 0 }
+    }
+
     static func bumpGeneration(_ db: Database) throws {
         try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'generation'")
     }

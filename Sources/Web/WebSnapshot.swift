@@ -1,0 +1,262 @@
+import Foundation
+import KnowledgeBase
+import STIX
+import Store
+
+/// What one reader may see, as the pages need it: the latest readable version of each
+/// knowledge object (actors, incidents, identities, instruments, relationships, reports...),
+/// the relationships around each, counts of everything by type, collection and submitting
+/// organisation, and the landscape figures.
+///
+/// It is built from the store's page queries, which apply the access policy, so no page can
+/// show what the reader may not read. It is brought up to date incrementally: objects added
+/// since each collection's cursor are read and applied; a change that may take access away or
+/// grant it to older objects (a deletion, a TLP:RED grant) makes it rebuild. Indicators and
+/// observables are counted, not kept: pages fetch the few they show from the store.
+public struct WebSnapshot: Sendable {
+    /// A readable object and where it was found.
+    public struct Entry: Sendable {
+        /// The latest version the reader may read.
+        public var object: JSONObject
+        /// Alias of the collection it was found in.
+        public var collection: String
+        /// When that version was added (microseconds).
+        public var dateAdded: Int64
+        /// Its TLP level, as the policy computed it.
+        public var level: TLP?
+
+        /// Creates an entry.
+        public init(object: JSONObject, collection: String, dateAdded: Int64, level: TLP?) {
+            (self.object, self.collection, self.dateAdded, self.level) = (object, collection, dateAdded, level)
+        }
+    }
+
+    /// A recent addition (of any type).
+    public struct Addition: Sendable {
+        /// Its id.
+        public var id: String
+        /// Its type.
+        public var type: String
+        /// The collection it was added to.
+        public var collection: String
+        /// When (microseconds).
+        public var dateAdded: Int64
+    }
+
+    /// Types kept whole (the rest are counted only).
+    public static let keptTypes = ["identity", "threat-actor", "intrusion-set", "campaign", "incident", KnowledgeBase.instrumentType, "relationship",
+                                   "report", "malware", "tool", "attack-pattern", "location", "vulnerability", "course-of-action", "grouping",
+                                   "infrastructure", "note", "opinion"]
+
+    /// Latest readable version per id (kept types).
+    public private(set) var entries: [String: Entry] = [:]
+    /// Objects fetched for one page (indicators, observables), looked up like entries.
+    public private(set) var extras: [String: Entry] = [:]
+    /// Kept ids per type, sorted by name.
+    public private(set) var byType: [String: [String]] = [:]
+    /// Relationships by source id.
+    public private(set) var outgoing: [String: [JSONObject]] = [:]
+    /// Relationships by target id.
+    public private(set) var incoming: [String: [JSONObject]] = [:]
+    /// The landscape figures over what the reader may see.
+    public private(set) var landscape = Landscape(objects: [])
+    /// The most recent additions, newest first.
+    public private(set) var latest: [Addition] = []
+    /// Readable objects (distinct ids) per type, of every type.
+    public private(set) var counts: [String: Int] = [:]
+    private var collectionStats: [String: (count: Int, latest: Int64)] = [:]
+    private var ownerStats: [String: (count: Int, latest: Int64)] = [:]
+    private var organisationNames: [String: String] = [:]
+    // Hashes of ids (and of collection or owner with id) already counted: 8 bytes per object.
+    private var seen = Set<Int>(), seenInCollection = Set<Int>(), seenForOwner = Set<Int>()
+    private var cursors: [String: (kept: PageCursor?, all: PageCursor?)] = [:]
+    /// The store generation it reflects.
+    public private(set) var generation: Int64 = -1
+    private var reshape: Int64 = -1
+    private var key = ""
+
+    /// An empty snapshot.
+    public init() {}
+
+    // MARK: - Lookups the pages use
+
+    /// The object with this id, when the reader may see it (and the page has it).
+    public func object(_ id: String) -> JSONObject? { entries[id]?.object ?? extras[id]?.object }
+
+    /// The entry of an object the reader may see.
+    public func entry(_ id: String) -> Entry? { entries[id] ?? extras[id] }
+
+    /// A readable name: `name`, else a value; a relationship reads "source type target".
+    public func name(_ id: String) -> String {
+        guard let o = object(id) else { return id }
+        if o["type"]?.stringValue == "relationship", let s = o["source_ref"]?.stringValue, let t = o["target_ref"]?.stringValue {
+            let end = { (ref: String) in self.object(ref).map { Self.name(of: $0, id: ref) } ?? "(not visible to you)" }
+            return "\(end(s)) \(o["relationship_type"]?.stringValue ?? "related-to") \(end(t))"
+        }
+        return Self.name(of: o, id: id)
+    }
+
+    static func name(of o: JSONObject, id: String) -> String {
+        if let n = o["name"]?.stringValue { return n }
+        if let v = o["value"]?.stringValue { return v }
+        if let p = o["pattern"]?.stringValue { return p }
+        return id
+    }
+
+    /// Kept objects of a type, sorted by name.
+    public func objects(ofType type: String) -> [JSONObject] { (byType[type] ?? []).compactMap { entries[$0]?.object } }
+
+    /// Counts per type, most first.
+    public var typeCounts: [(type: String, count: Int)] { counts.map { ($0.key, $0.value) }.sorted { ($0.count, $1.type) > ($1.count, $0.type) } }
+
+    /// Total readable objects (distinct ids).
+    public var total: Int { seen.count }
+
+    /// Readable objects per collection alias, with the latest addition.
+    public var collections: [(alias: String, count: Int, latest: Int64)] {
+        collectionStats.map { ($0.key, $0.value.count, $0.value.latest) }.sorted { $0.alias < $1.alias }
+    }
+
+    /// Per submitting organisation (nil: the hub's operator): readable objects and the latest addition.
+    public var partners: [(organisation: String?, count: Int, latest: Int64)] {
+        ownerStats.map { ($0.key.isEmpty ? nil : organisationNames[$0.key] ?? $0.key, $0.value.count, $0.value.latest) }.sorted { $0.latest > $1.latest }
+    }
+
+    /// This snapshot with objects fetched for one page added to its lookups.
+    public func adding(_ fetched: [String: Entry]) -> WebSnapshot {
+        var copy = self
+        for (id, e) in fetched where copy.entries[id] == nil { copy.extras[id] = e }
+        return copy
+    }
+
+    // MARK: - Building and refreshing
+
+    /// Brings the snapshot up to date with `store` for `viewer`: reads only what was added
+    /// since the last refresh unless access may have changed (then it rebuilds).
+    public mutating func refresh(for viewer: Viewer, key: String, from store: some ObjectStore & DirectoryStore) async throws {
+        let generation = try await store.generation()
+        let reshape = try await store.reshapeGeneration()
+        if generation == self.generation && key == self.key && reshape == self.reshape { return }
+        if key != self.key || reshape != self.reshape { self = WebSnapshot() }
+        self.key = key
+        self.reshape = reshape
+        organisationNames = Dictionary(try await store.organisations().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let box = Collector()
+        var changedKept = false
+        for c in try await store.collections() {
+            var position = cursors[c.id] ?? (nil, nil)
+            do {
+                var kept = PageQuery(collectionID: c.id, cursor: position.kept, limit: 1_000, types: Self.keptTypes, versions: .last)
+                kept.viewer = viewer
+                try await store.forEachPage(kept) { page in box.keep(page, collection: c.alias) }
+                var all = PageQuery(collectionID: c.id, cursor: position.all, limit: 5_000, versions: .last, withContent: false)
+                all.viewer = viewer
+                try await store.forEachPage(all) { page in box.count(page, collection: c.alias) }
+            } catch StoreError.unknownCollection {
+                continue  // hidden from this reader
+            }
+            if let last = box.lastKept { position.kept = last }
+            if let last = box.lastAll { position.all = last }
+            box.lastKept = nil
+            box.lastAll = nil
+            cursors[c.id] = position
+        }
+        for (id, entry) in box.kept {
+            if let old = entries[id], (old.object["modified"]?.stringValue ?? "") >= (entry.object["modified"]?.stringValue ?? "") { continue }
+            entries[id] = entry
+            changedKept = true
+        }
+        for row in box.counted { count(row) }
+        if changedKept || self.generation < 0 { derive() }
+        self.generation = generation
+    }
+
+    private mutating func count(_ row: Collector.Row) {
+        var hi = Hasher(); hi.combine(row.id)
+        if seen.insert(hi.finalize()).inserted { counts[row.type, default: 0] += 1 }
+        var hc = Hasher(); hc.combine(row.collection); hc.combine(row.id)
+        if seenInCollection.insert(hc.finalize()).inserted { collectionStats[row.collection, default: (0, 0)].count += 1 }
+        collectionStats[row.collection, default: (0, 0)].latest = max(collectionStats[row.collection]?.latest ?? 0, row.dateAdded)
+        var ho = Hasher(); ho.combine(row.owner); ho.combine(row.id)
+        if seenForOwner.insert(ho.finalize()).inserted { ownerStats[row.owner, default: (0, 0)].count += 1 }
+        ownerStats[row.owner, default: (0, 0)].latest = max(ownerStats[row.owner]?.latest ?? 0, row.dateAdded)
+        if latest.count < 10 || row.dateAdded > latest.last!.dateAdded {
+            latest.removeAll { $0.id == row.id }
+            latest.append(Addition(id: row.id, type: row.type, collection: row.collection, dateAdded: row.dateAdded))
+            latest.sort { ($0.dateAdded, $0.id) > ($1.dateAdded, $1.id) }
+            if latest.count > 10 { latest.removeLast() }
+        }
+    }
+
+    /// Recomputes what is derived from the kept objects: per-type lists, relationships, landscape.
+    private mutating func derive() {
+        byType = [:]
+        outgoing = [:]
+        incoming = [:]
+        var names: [String: String] = [:]
+        for (id, e) in entries {
+            let type = e.object["type"]?.stringValue ?? "unknown"
+            byType[type, default: []].append(id)
+            names[id] = Self.name(of: e.object, id: id)
+            if type == "relationship", let s = e.object["source_ref"]?.stringValue, let t = e.object["target_ref"]?.stringValue {
+                outgoing[s, default: []].append(e.object)
+                incoming[t, default: []].append(e.object)
+            }
+        }
+        for key in byType.keys { byType[key]?.sort { (names[$0] ?? $0).lowercased() < (names[$1] ?? $1).lowercased() } }
+        landscape = Landscape(objects: entries.values.map(\.object))
+    }
+
+    /// Collects page callbacks.
+    final class Collector: @unchecked Sendable {
+        struct Row {
+            var id: String
+            var type: String
+            var collection: String
+            var owner: String
+            var dateAdded: Int64
+        }
+
+        var kept: [String: Entry] = [:]
+        var counted: [Row] = []
+        var lastKept: PageCursor?
+        var lastAll: PageCursor?
+
+        func keep(_ page: [StoredObject], collection: String) {
+            for stored in page {
+                guard let object = try? JSONParser.parse(stored.raw).objectValue else { continue }
+                if let old = kept[stored.id], (old.object["modified"]?.stringValue ?? "") >= (object["modified"]?.stringValue ?? "") { continue }
+                kept[stored.id] = Entry(object: object, collection: collection, dateAdded: stored.dateAdded, level: stored.level)
+            }
+            if let last = page.last { lastKept = PageCursor(dateAdded: last.dateAdded, sequence: last.sequence) }
+        }
+
+        func count(_ page: [StoredObject], collection: String) {
+            for stored in page {
+                counted.append(Row(id: stored.id, type: stored.type, collection: collection, owner: stored.owner ?? "", dateAdded: stored.dateAdded))
+            }
+            if let last = page.last { lastAll = PageCursor(dateAdded: last.dateAdded, sequence: last.sequence) }
+        }
+    }
+}
+
+/// The snapshot of each reader the pages have served, refreshed when the store changes.
+public actor WebSnapshots {
+    private var kept: [Viewer: (snapshot: WebSnapshot, used: Date)] = [:]
+    /// Readers whose snapshots are kept; the least recently used goes first.
+    let capacity = 32
+
+    /// Creates an empty cache.
+    public init() {}
+
+    /// The current snapshot of what `viewer` may read. `memberships` are the viewer's
+    /// communities: joining or leaving one changes what it may read without a new generation.
+    public func snapshot(for viewer: Viewer, memberships: Set<String>, in store: some ObjectStore & DirectoryStore) async throws -> WebSnapshot {
+        let key = (try await store.collections().map { "\($0.id):\($0.visibility)" } + memberships.sorted()).joined(separator: ",")
+        var snapshot = kept[viewer]?.snapshot ?? WebSnapshot()
+        try await snapshot.refresh(for: viewer, key: key, from: store)
+        if kept[viewer] == nil, kept.count >= capacity, let oldest = kept.min(by: { $0.value.used < $1.value.used })?.key { kept[oldest] = nil }
+        kept[viewer] = (snapshot, Date())
+        return snapshot
+    }
+}
