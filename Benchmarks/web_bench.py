@@ -102,9 +102,12 @@ def main():
             print("first page (snapshot build over %s readable objects): %.0f ms" % (total.group(1) if total else "?", first * 1000))
             _, actors, _ = c.request("GET", "/actors")
             actor = re.search(r'href="(/objects/intrusion-set--[^"]+)"', actors).group(1)
-            _, found, _ = c.request("GET", "/search?q=indicator")
+            _, found, _ = c.request("GET", "/search?q=c2+address")
             m = re.search(r'href="(/objects/indicator--[^"]+)"', found)
-            pages = ["/", "/actors", "/incidents", "/diplomacy", "/search?q=lazarus", actor] + ([m.group(1)] if m else [])
+            _, found, _ = c.request("GET", "/search?q=family+7")
+            busy = re.search(r'href="(/objects/malware--[^"]+)"', found)
+            # A malware object that thousands of indicators indicate: 500 relationships shown.
+            pages = ["/", "/actors", "/incidents", "/diplomacy", "/search?q=lazarus", actor] + ([m.group(1)] if m else []) + ([busy.group(1)] if busy else [])
             rows = []
             for path in pages:
                 times = []
@@ -127,6 +130,13 @@ def main():
             time.sleep(0.5)
             s, _, after = c.request("GET", "/")
             print("first page after adding 1,000 objects (incremental refresh): %.1f ms" % (after * 1000))
+            taxii = {"Authorization": "Bearer " + TOKEN, "Accept": "application/taxii+json;version=2.1"}
+            s, _, _ = c.request("DELETE", "/api/collections/feed/objects/%s/" % objects[0]["id"], None, taxii)
+            s, _, after = c.request("GET", "/")
+            print("first page after a deletion (ids whose access changed are re-read): %.1f ms" % (after * 1000))
+            with open("/proc/%d/status" % server.pid) as f:
+                rss = next(line for line in f if line.startswith("VmRSS")).split()[1]
+            print("server resident memory: %d MB" % (int(rss) // 1024))
         finally:
             server.terminate()
             server.wait(timeout=30)

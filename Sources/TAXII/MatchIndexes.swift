@@ -11,6 +11,7 @@ actor MatchIndexes {
     private struct Built {
         var generation: Int64
         var reshape: Int64 = 0
+        var changes: Int64 = 0
         var collections: [String]
         var cursors: [String: PageCursor]
         var index: IndicatorIndex
@@ -27,10 +28,14 @@ actor MatchIndexes {
         let reshape = try await store.reshapeGeneration()
         let collections = try await store.collections().map(\.id)
         if var kept = built[viewer], kept.collections == collections {
-            if kept.reshape != reshape {
+            let changed = kept.generation == generation ? nil : try await store.accessChanges(after: kept.changes)
+            if kept.reshape != reshape || !(changed?.ids.isEmpty ?? true) || changed?.position == Int64.max {
                 // A deletion or a TLP:RED grant may change access to indicators indexed before.
+                // The position is read first: a change during the build is replayed next time.
+                let position = try await store.accessChanges(after: -1).position
                 kept = try await build(viewer, store, generation, collections)
                 kept.reshape = reshape
+                kept.changes = position
             } else if kept.generation != generation {
                 // New versions arrive after the cursors; nothing new means something was
                 // removed or regranted, which only a rebuild reflects.
@@ -42,8 +47,10 @@ actor MatchIndexes {
             built[viewer] = kept
             return kept.index
         }
+        let position = try await store.accessChanges(after: -1).position
         var fresh = try await build(viewer, store, generation, collections)
         fresh.reshape = reshape
+        fresh.changes = position
         fresh.used = Date()
         if built.count >= capacity, let oldest = built.min(by: { $0.value.used < $1.value.used })?.key { built[oldest] = nil }
         built[viewer] = fresh

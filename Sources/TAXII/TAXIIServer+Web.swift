@@ -71,11 +71,15 @@ extension TAXIIServer {
             let id = (context.parameters.get("id") ?? "").lowercased()
             return await web(request, context) { v, s, c in
                 let viewer = try await webViewer(request)
+                // Relationships around the object come from the reference index, not the snapshot.
+                let around = try await relationships(around: id, viewer: viewer)
                 var wanted = [id]
-                for r in (s.outgoing[id] ?? []) + (s.incoming[id] ?? []) {
+                for r in around.values.map(\.object) + (s.outgoing[id] ?? []) + (s.incoming[id] ?? []) {
                     wanted += [r["source_ref"]?.stringValue, r["target_ref"]?.stringValue].compactMap { $0 }
                 }
-                let snapshot = s.adding(try await fetchEntries(Array(Set(wanted.filter { s.entry($0) == nil }).prefix(500)), viewer: viewer))
+                var fetched = try await fetchEntries(Array(Set(wanted.filter { s.entry($0) == nil }).prefix(500)), viewer: viewer)
+                fetched.merge(around) { a, _ in a }
+                let snapshot = s.adding(fetched)
                 guard snapshot.object(id) != nil else {
                     return page(v.message("Not found", "There is no object \(id) that you may see.", chrome: c), status: .notFound)
                 }
@@ -197,6 +201,26 @@ extension TAXIIServer {
         for c in try await store.collections() {
             var query = PageQuery(collectionID: c.id, limit: 1_000, ids: ids, versions: .last)
             query.viewer = viewer
+            do {
+                for stored in try await store.page(query).objects {
+                    guard let o = try? JSONParser.parse(stored.raw).objectValue else { continue }
+                    if let old = out[stored.id], (old.object["modified"]?.stringValue ?? "") >= (o["modified"]?.stringValue ?? "") { continue }
+                    out[stored.id] = WebSnapshot.Entry(object: o, collection: c.alias, dateAdded: stored.dateAdded, level: stored.level)
+                }
+            } catch StoreError.unknownCollection {
+                continue
+            }
+        }
+        return out
+    }
+
+    /// The relationships (at most 500) whose source or target is `id`, that the viewer may read.
+    func relationships(around id: String, viewer: Viewer) async throws -> [String: WebSnapshot.Entry] {
+        var out: [String: WebSnapshot.Entry] = [:]
+        for c in try await store.collections() where out.count < 500 {
+            var query = PageQuery(collectionID: c.id, limit: 500, types: ["relationship"], versions: .last)
+            query.viewer = viewer
+            query.referencing = id
             do {
                 for stored in try await store.page(query).objects {
                     guard let o = try? JSONParser.parse(stored.raw).objectValue else { continue }

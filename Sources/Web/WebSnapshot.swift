@@ -43,7 +43,13 @@ public struct WebSnapshot: Sendable {
         public var dateAdded: Int64
     }
 
-    /// Types kept whole (the rest are counted only).
+    /// Whether a parsed object is kept: relationships only when they attribute (the landscape and
+    /// actor pages aggregate those); the others are fetched around the object a page shows.
+    static func keeps(_ o: JSONObject) -> Bool {
+        o["type"]?.stringValue != "relationship" || o["relationship_type"]?.stringValue == "attributed-to"
+    }
+
+    /// Types kept whole (the rest are counted only; relationships as `keeps` says).
     public static let keptTypes = ["identity", "threat-actor", "intrusion-set", "campaign", "incident", KnowledgeBase.instrumentType, "relationship",
                                    "report", "malware", "tool", "attack-pattern", "location", "vulnerability", "course-of-action", "grouping",
                                    "infrastructure", "note", "opinion"]
@@ -70,6 +76,7 @@ public struct WebSnapshot: Sendable {
     // Hashes of ids (and of collection or owner with id) already counted: 8 bytes per object.
     private var seen = Set<Int>(), seenInCollection = Set<Int>(), seenForOwner = Set<Int>()
     private var cursors: [String: (kept: PageCursor?, all: PageCursor?)] = [:]
+    private var changePosition: Int64 = 0
     /// The store generation it reflects.
     public private(set) var generation: Int64 = -1
     private var reshape: Int64 = -1
@@ -122,28 +129,47 @@ public struct WebSnapshot: Sendable {
         ownerStats.map { ($0.key.isEmpty ? nil : organisationNames[$0.key] ?? $0.key, $0.value.count, $0.value.latest) }.sorted { $0.latest > $1.latest }
     }
 
-    /// This snapshot with objects fetched for one page added to its lookups.
+    /// This snapshot with objects fetched for one page added to its lookups, and the
+    /// relationships among them added to `outgoing` and `incoming`.
     public func adding(_ fetched: [String: Entry]) -> WebSnapshot {
         var copy = self
-        for (id, e) in fetched where copy.entries[id] == nil { copy.extras[id] = e }
+        for (id, e) in fetched where copy.entries[id] == nil {
+            copy.extras[id] = e
+            let o = e.object
+            guard o["type"]?.stringValue == "relationship", let s = o["source_ref"]?.stringValue, let t = o["target_ref"]?.stringValue else { continue }
+            if !(copy.outgoing[s] ?? []).contains(where: { $0["id"]?.stringValue == id }) { copy.outgoing[s, default: []].append(o) }
+            if !(copy.incoming[t] ?? []).contains(where: { $0["id"]?.stringValue == id }) { copy.incoming[t, default: []].append(o) }
+        }
         return copy
     }
 
     // MARK: - Building and refreshing
 
-    /// Brings the snapshot up to date with `store` for `viewer`: reads only what was added
-    /// since the last refresh unless access may have changed (then it rebuilds).
+    /// Brings the snapshot up to date with `store` for `viewer`: reads what was added since the
+    /// last refresh, re-reads the ids whose access changed (deletions, TLP:RED grants), and
+    /// rebuilds only when the reader's collections or communities changed or the store says so.
     public mutating func refresh(for viewer: Viewer, key: String, from store: some ObjectStore & DirectoryStore) async throws {
         let generation = try await store.generation()
         let reshape = try await store.reshapeGeneration()
         if generation == self.generation && key == self.key && reshape == self.reshape { return }
-        if key != self.key || reshape != self.reshape { self = WebSnapshot() }
+        var changed: [String] = []
+        if key != self.key || reshape != self.reshape || self.generation < 0 {
+            self = WebSnapshot()
+        } else {
+            let changes = try await store.accessChanges(after: changePosition)
+            if changes.position == Int64.max { self = WebSnapshot() } else { (changed, changePosition) = (changes.ids, changes.position) }
+        }
+        if self.generation < 0 {
+            // Read first: a change while building is replayed next time.
+            changePosition = try await store.accessChanges(after: -1).position
+        }
         self.key = key
         self.reshape = reshape
         organisationNames = Dictionary(try await store.organisations().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let box = Collector()
         var changedKept = false
-        for c in try await store.collections() {
+        let collections = try await store.collections()
+        for c in collections {
             var position = cursors[c.id] ?? (nil, nil)
             do {
                 var kept = PageQuery(collectionID: c.id, cursor: position.kept, limit: 1_000, types: Self.keptTypes, versions: .last)
@@ -167,8 +193,70 @@ public struct WebSnapshot: Sendable {
             changedKept = true
         }
         for row in box.counted { count(row) }
+        if !changed.isEmpty { changedKept = try await recheck(Set(changed), viewer: viewer, collections: collections, from: store) || changedKept }
         if changedKept || self.generation < 0 { derive() }
         self.generation = generation
+    }
+
+    /// Re-reads ids whose access changed and corrects entries and counts; true when a kept
+    /// object changed.
+    private mutating func recheck(_ ids: Set<String>, viewer: Viewer, collections: [CollectionInfo], from store: some ObjectStore) async throws -> Bool {
+        var current: [String: [(collection: String, owner: String, stored: StoredObject)]] = [:]
+        let list = Array(ids)
+        for c in collections {
+            for start in stride(from: 0, to: list.count, by: 500) {
+                var query = PageQuery(collectionID: c.id, limit: 1_000, ids: Array(list[start..<min(start + 500, list.count)]), versions: .last)
+                query.viewer = viewer
+                do {
+                    try await store.forEachPage(query) { page in
+                        for stored in page { current[stored.id, default: []].append((c.alias, stored.owner ?? "", stored)) }
+                    }
+                } catch StoreError.unknownCollection {
+                    break
+                }
+            }
+        }
+        var keptChanged = false
+        for id in ids {
+            let rows = current[id] ?? []
+            let objectType = id.components(separatedBy: "--").first ?? id
+            var h = Hasher(); h.combine(id)
+            let idHash = h.finalize()
+            if rows.isEmpty {
+                if seen.remove(idHash) != nil { counts[objectType, default: 1] -= 1 }
+                latest.removeAll { $0.id == id }
+            } else if seen.insert(idHash).inserted {
+                counts[objectType, default: 0] += 1
+            }
+            let inCollections = Set(rows.map(\.collection))
+            for alias in Set(collectionStats.keys).union(inCollections) {
+                var hc = Hasher(); hc.combine(alias); hc.combine(id)
+                if inCollections.contains(alias) {
+                    if seenInCollection.insert(hc.finalize()).inserted { collectionStats[alias, default: (0, 0)].count += 1 }
+                } else if seenInCollection.remove(hc.finalize()) != nil {
+                    collectionStats[alias, default: (1, 0)].count -= 1
+                }
+            }
+            let owners = Set(rows.map(\.owner))
+            for owner in Set(ownerStats.keys).union(owners) {
+                var ho = Hasher(); ho.combine(owner); ho.combine(id)
+                if owners.contains(owner) {
+                    if seenForOwner.insert(ho.finalize()).inserted { ownerStats[owner, default: (0, 0)].count += 1 }
+                } else if seenForOwner.remove(ho.finalize()) != nil {
+                    ownerStats[owner, default: (1, 0)].count -= 1
+                }
+            }
+            guard Self.keptTypes.contains(objectType) else { continue }
+            var best: Entry?
+            for row in rows {
+                guard let o = try? JSONParser.parse(row.stored.raw).objectValue, Self.keeps(o) else { continue }
+                if let b = best, (b.object["modified"]?.stringValue ?? "") >= (o["modified"]?.stringValue ?? "") { continue }
+                best = Entry(object: o, collection: row.collection, dateAdded: row.stored.dateAdded, level: row.stored.level)
+            }
+            if let best { entries[id] = best } else { entries[id] = nil }
+            keptChanged = true
+        }
+        return keptChanged
     }
 
     private mutating func count(_ row: Collector.Row) {
@@ -224,7 +312,7 @@ public struct WebSnapshot: Sendable {
 
         func keep(_ page: [StoredObject], collection: String) {
             for stored in page {
-                guard let object = try? JSONParser.parse(stored.raw).objectValue else { continue }
+                guard let object = try? JSONParser.parse(stored.raw).objectValue, WebSnapshot.keeps(object) else { continue }
                 if let old = kept[stored.id], (old.object["modified"]?.stringValue ?? "") >= (object["modified"]?.stringValue ?? "") { continue }
                 kept[stored.id] = Entry(object: object, collection: collection, dateAdded: stored.dateAdded, level: stored.level)
             }

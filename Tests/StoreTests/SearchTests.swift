@@ -29,3 +29,25 @@ struct SearchTests {
         #expect(try await t.store.searchIDs(matching: ["kimsuky"], limit: 10) == [])
     }
 }
+
+@Suite("Relationships around an object")
+struct ReferencingTests {
+    @Test("referencing selects relationships whose source or target is the id, through the policy")
+    func referencing() async throws {
+        let t = try TemporaryStore()
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let group = "intrusion-set--6b0d5c53-3e8e-4b7e-9d44-0e2b1c9c2a11"
+        func rel(_ n: Int, _ source: String, _ target: String, red: Bool = false) -> String {
+            #"{"type": "relationship", "spec_version": "2.1", "id": "relationship--\#(String(format: "%08x", n))-3e8e-4b7e-9d44-0e2b1c9c2a11", "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z", "relationship_type": "uses", "source_ref": "\#(source)", "target_ref": "\#(target)"\#(red ? #", "object_marking_refs": ["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]"# : "")}"#
+        }
+        let malware = "malware--7b0d5c53-3e8e-4b7e-9d44-0e2b1c9c2a11", other = "malware--8b0d5c53-3e8e-4b7e-9d44-0e2b1c9c2a11"
+        _ = try await t.ingest(#"{"type": "bundle", "id": "bundle--9b0d5c53-3e8e-4b7e-9d44-0e2b1c9c2a11", "objects": [\#(rel(1, group, malware)), \#(rel(2, malware, group)), \#(rel(3, other, malware)), \#(rel(4, group, other, red: true))]}"#,
+                               into: c.id, owner: "org-a")
+        var q = PageQuery(collectionID: c.id, limit: 100)
+        q.referencing = group.uppercased()
+        let all = try await t.store.page(q).objects.map(\.id).sorted()
+        #expect(all.count == 3 && all.allSatisfy { !$0.hasPrefix("relationship--00000003") })
+        q.viewer = .organisation("org-b")
+        #expect(try await t.store.page(q).objects.map(\.id).sorted() == all.filter { !$0.hasPrefix("relationship--00000004") }, "the RED one is hidden from another organisation")
+    }
+}

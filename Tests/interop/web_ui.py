@@ -97,6 +97,16 @@ def section(page, key):
     return m.group(1) if m else ""
 
 
+def taxii_ids(base, token):
+    """Every object id TAXII serves to `token` (None: anonymous), over all its collections."""
+    server = Server(base + "/taxii2/") if token is None else Server(base + "/taxii2/", user="web", password=token)
+    ids = set()
+    for c in server.api_roots[0].collections:
+        for envelope in as_pages(c.get_objects, per_request=200):
+            ids |= {o["id"] for o in envelope.get("objects", [])}
+    return ids
+
+
 def incident_ext(bundle):
     return next(o["id"] for o in bundle["objects"] if o["type"] == "extension-definition" and o["name"] == "Accord incident context")
 
@@ -321,6 +331,19 @@ def main():
         urllib.request.urlopen(req, timeout=60).read()
         s, _, page = anon.get("/objects/" + fresh["id"])
         check(s == 404 and overview_count(anon) == before and "Kestrel" not in text(anon.get("/actors")[2]), "a deleted object disappears at once", (s, overview_count(anon)))
+
+        # A TLP:RED grant reaches the recipient's pages at once (its snapshot exists already).
+        jp = readers["JPCERT reader"]
+        check("Zephyr" not in text(jp.get("/incidents")[2]), "before the grant, JPCERT's incidents page lacks KISA's RED incident")
+        ok("share", secret_incident["id"], "--as", "KISA", "--with", "JPCERT")
+        s, _, page = jp.get("/incidents")
+        check("Zephyr RED incident" in text(page) and jp.get("/objects/" + secret_incident["id"])[0] == 200,
+              "after `accord share`, JPCERT sees the RED incident on its pages at once")
+        check("Zephyr" not in text(readers["Outsider admin"].get("/incidents")[2]), "... and the outsider still does not")
+        m = re.search(r"([0-9]+) objects you may read", text(jp.get("/")[2]))
+        expected_ids = taxii_ids(base, tokens["JPCERT reader"])
+        check(m and int(m.group(1)) == len(expected_ids), "after the grant, JPCERT's overview count still equals what TAXII serves (%d)" % len(expected_ids),
+              m.group(0) if m else "")
 
         # --- admin pages -----------------------------------------------------------------------------------
         hub = Browser(base)

@@ -30,9 +30,14 @@ public protocol ObjectStore: Sendable {
     /// A number that changes whenever objects are added or removed or TLP:RED grants change,
     /// so readers can tell whether what they derived from the store is still current.
     func generation() async throws -> Int64
-    /// A number that changes whenever access to objects stored before may have changed
-    /// (deletions, TLP:RED grants, removed organisations); additions alone leave it.
+    /// A number that changes when access to objects stored before may have changed in ways
+    /// `accessChanges` does not list (a removed organisation); additions alone leave it.
     func reshapeGeneration() async throws -> Int64
+    /// The ids whose readability may have changed for some readers after `position` (deleted
+    /// versions, TLP:RED grants), oldest first, and the position to ask from next time. A
+    /// position of `Int64.max` means too many to replay: rebuild instead. A negative position
+    /// asks for the current position only.
+    func accessChanges(after position: Int64) async throws -> (ids: [String], position: Int64)
 }
 
 /// A blocking source of prepared elements, pulled by the store inside its write transaction.

@@ -68,6 +68,9 @@ public struct PageQuery: Sendable {
     /// Who reads: the access policy decides which versions the page holds (and whether the
     /// collection is visible at all). `.system`, the default, is the local operator.
     public var viewer: Viewer = .system
+    /// Only relationships (and sightings) whose `source_ref` or `target_ref` is this id: the
+    /// reference index answers it, so it costs the same at any collection size.
+    public var referencing: String?
 
     /// Creates a query for the first page of `collectionID`.
     public init(collectionID: String, addedAfter: Int64? = nil, cursor: PageCursor? = nil, limit: Int = 100,

@@ -232,6 +232,11 @@ enum SQLiteSchema {
                     WHERE json_valid(t);
                 """)
         }
+        migrator.registerMigration("v11-access-changes") { db in
+            // Ids whose readability changed for some readers (a deletion, a TLP:RED grant), in
+            // order: views derived from the store update those ids instead of rebuilding.
+            try db.execute(sql: "CREATE TABLE access_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, stix_id TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -88,13 +88,15 @@ extension SQLiteStore: DirectoryStore {
         let to = try await requireOrganisation(recipient)
         try await pool.write { db in
             // Only an object the owner holds can be shared; anything else looks absent.
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM objects WHERE stix_id = ? AND owner_org = ? LIMIT 1",
-                                    arguments: [objectID.lowercased(), owner]) == true else {
+            // `collection IN (...)` lets SQLite seek the (collection, stix_id) index per collection.
+            guard try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM objects WHERE collection IN (SELECT num FROM collections) AND stix_id = ? AND owner_org = ? LIMIT 1
+                """, arguments: [objectID.lowercased(), owner]) == true else {
                 throw StoreError.unknown(kind: "object", key: objectID)
             }
             try db.execute(sql: "INSERT OR IGNORE INTO red_grants(stix_id, owner_org, recipient, created_us) VALUES (?, ?, ?, ?)",
                            arguments: [objectID.lowercased(), owner, to.id, Self.nowMicros()])
-            try Self.bumpReshape(db)
+            try Self.logAccessChange(db, objectID.lowercased())
         }
     }
 

@@ -81,6 +81,10 @@ extension SQLiteStore {
         }
         if !query.ids.isEmpty { conditions.append("o.stix_id IN \(list(query.ids) { .text($0.lowercased()) })") }
         if !query.types.isEmpty { conditions.append("o.type IN \(list(query.types) { .text($0) })") }
+        if let target = query.referencing {
+            conditions.append("o.seq IN (SELECT r.seq FROM object_refs r WHERE r.target = ? AND r.property IN ('source_ref', 'target_ref', 'sighting_of_ref'))")
+            values.append(.text(target.lowercased()))
+        }
         let policy = { (alias: String) in policyCondition(reach, defaultLevel: defaultLevel, alias: alias) }
         if let (condition, policyValues) = policy("o") {
             conditions.append(condition)
@@ -113,13 +117,17 @@ extension SQLiteStore {
         } else {
             conditions.append(amongReadable(VersionFlags.latestSpec, rival: "v.spec_version > o.spec_version"))
         }
+        // Asked for ids, read them through the (collection, stix_id, version_us) index: without
+        // statistics the planner walks the whole collection in seq order instead (300 ms at 1M
+        // objects for one id, against 0.2 ms).
+        let byID = query.ids.isEmpty ? "" : " INDEXED BY sqlite_autoindex_objects_1"
         let sql = """
-            SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version, o.version_text, coalesce(o.tlp, \(defaultLevel)), o.owner_org\(query.withContent ? ", o.raw" : "") FROM objects o
+            SELECT o.seq, o.stix_id, o.type, o.date_added_us, o.version_us, o.spec_version, o.version_text, coalesce(o.tlp, \(defaultLevel)), o.owner_org\(query.withContent ? ", o.raw" : "") FROM objects o\(byID)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY o.seq LIMIT \(limit + 1)
             """
         // Plain pages share a handful of statements; id and value lists would fill the cache.
-        let hasLists = !query.ids.isEmpty || !query.types.isEmpty || query.specVersions != nil || { if case .exact = query.versions { true } else { false } }()
+        let hasLists = !query.ids.isEmpty || !query.types.isEmpty || query.referencing != nil || query.specVersions != nil || { if case .exact = query.versions { true } else { false } }()
         let rows = hasLists ? try db.uncached(sql) : try db.cached(sql)
         for (i, value) in values.enumerated() { rows.bind(Int32(i + 1), value) }
         var objects: [StoredObject] = []
@@ -172,7 +180,7 @@ extension SQLiteStore {
             let removed = db.changesCount
             if removed > 0 {
                 try db.execute(sql: VersionFlags.refresh, arguments: [collection, id.lowercased()])
-                try Self.bumpReshape(db)
+                try Self.logAccessChange(db, id.lowercased())
             }
             return removed
         }

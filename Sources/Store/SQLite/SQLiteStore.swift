@@ -213,6 +213,22 @@ public final class SQLiteStore: ObjectStore {
         try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'reshape'")
     }
 
+    /// Records that readers' access to `id` may have changed (and that the store changed).
+    static func logAccessChange(_ db: Database, _ id: String) throws {
+        try bumpGeneration(db)
+        try db.execute(sql: "INSERT INTO access_changes(stix_id) VALUES (?)", arguments: [id])
+    }
+
+    public func accessChanges(after position: Int64) async throws -> (ids: [String], position: Int64) {
+        try read { db in
+            if position < 0 { return ([], try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM access_changes") ?? 0) }
+            let rows = try Row.fetchAll(db, sql: "SELECT seq, stix_id FROM access_changes WHERE seq > ? ORDER BY seq LIMIT 10001", arguments: [position])
+            // Too many to replay: the caller rebuilds (a position beyond every change).
+            if rows.count > 10_000 { return ([], Int64.max) }
+            return (rows.map { $0[1] }, rows.last.map { $0[0] } ?? position)
+        }
+    }
+
     public func reshapeGeneration() async throws -> Int64 {
         try read { db in try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'reshape'") ?? 0 }
     }
