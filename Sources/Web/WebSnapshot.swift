@@ -310,13 +310,28 @@ public struct WebSnapshot: Sendable {
         var lastKept: PageCursor?
         var lastAll: PageCursor?
 
+        /// `attributed-to` as bytes: relationships without it are skipped before parsing (most are).
+        static let attributing = Array("attributed-to".utf8)
+
         func keep(_ page: [StoredObject], collection: String) {
             for stored in page {
+                if stored.type == "relationship", !Self.contains(stored.raw, Self.attributing) { continue }
                 guard let object = try? JSONParser.parse(stored.raw).objectValue, WebSnapshot.keeps(object) else { continue }
                 if let old = kept[stored.id], (old.object["modified"]?.stringValue ?? "") >= (object["modified"]?.stringValue ?? "") { continue }
                 kept[stored.id] = Entry(object: object, collection: collection, dateAdded: stored.dateAdded, level: stored.level)
             }
             if let last = page.last { lastKept = PageCursor(dateAdded: last.dateAdded, sequence: last.sequence) }
+        }
+
+        static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+            guard let first = needle.first, bytes.count >= needle.count else { return false }
+            var i = 0
+            let last = bytes.count - needle.count
+            while i <= last {
+                if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+                i += 1
+            }
+            return false
         }
 
         func count(_ page: [StoredObject], collection: String) {

@@ -465,6 +465,16 @@ def main():
             (lbg, ldom), (dbg, ddom) = backgrounds["light"], backgrounds["dark"]
             check(lbg != dbg and ldom != ddom, "%s: the light and dark themes differ (%s / %s)" % (name, lbg, dbg))
 
+        # A narrow screen (a phone, 390 CSS pixels): nothing makes the page scroll sideways (wide
+        # charts scroll inside their own figure).
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        for name, path, expected in pages:
+            load(driver, base + path, "light")
+            widths = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            check(widths[0] <= widths[1] + 1, "%s: on a 390-pixel screen the page does not scroll sideways (content %d, screen %d)"
+                  % (name, widths[0], widths[1]))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
+
         # The console check itself: an image from another origin, added by WebDriver, must be refused
         # by the CSP (img-src 'self' data:) and show up as a SEVERE console entry.
         load(driver, base + "/", "light")
