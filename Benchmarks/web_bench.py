@@ -83,7 +83,7 @@ def main():
         port = free_port()
         env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
         log = open(os.path.join(work, "server.log"), "w")
-        server = subprocess.Popen([args.accord, "serve", "--data", data, "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen([args.accord, "serve", "--data", data, "--port", str(port), "--log-level", "notice"], env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             for _ in range(600):
                 try:
@@ -91,6 +91,14 @@ def main():
                     break
                 except OSError:
                     time.sleep(0.1)
+            # The server builds every reader's view in the background after starting; wait for it.
+            started = time.time()
+            ready = None
+            while time.time() - started < 600 and ready is None:
+                with open(os.path.join(work, "server.log")) as f:
+                    ready = next((line.strip() for line in f if "web pages ready" in line), None)
+                time.sleep(0.2)
+            print("background warm-up: %s" % (ready.split("] ")[-1] if ready else "not reported"))
             c = Client(port)
             _, page, _ = c.request("GET", "/signin")
             csrf = re.search(r'name="csrf" value="([^"]*)"', page).group(1)
@@ -99,7 +107,7 @@ def main():
             assert s == 303, s
             s, page, first = c.request("GET", "/")
             total = re.search(r"([0-9]+) objects you may read", page)
-            print("first page (snapshot build over %s readable objects): %.0f ms" % (total.group(1) if total else "?", first * 1000))
+            print("first page after the warm-up (%s readable objects): %.1f ms" % (total.group(1) if total else "?", first * 1000))
             _, actors, _ = c.request("GET", "/actors")
             actor = re.search(r'href="(/objects/intrusion-set--[^"]+)"', actors).group(1)
             _, found, _ = c.request("GET", "/search?q=c2+address")

@@ -312,3 +312,26 @@ extension Optional {
         return try await transform(value)
     }
 }
+
+extension TAXIIServer {
+    /// Builds the web snapshots of anonymous visitors and of every organisation in the
+    /// background after a start, so a reader's first page does not wait for the scan of what it
+    /// may read (seconds on a store of millions of objects). Returns how many were built.
+    public func warmWebSnapshots() async -> Int {
+        let started = Date()
+        var viewers: [(Viewer, Set<String>)] = [(.anonymous, [])]
+        do {
+            for org in try await store.organisations().prefix(WebSnapshots.capacity - 1) {
+                viewers.append((.organisation(org.id), try await store.memberships(of: org.id)))
+            }
+            for (viewer, memberships) in viewers {
+                _ = try await webState.snapshots.snapshot(for: viewer, memberships: memberships, in: store)
+            }
+        } catch {
+            logger.warning("warming the web pages stopped: \(error)")
+            return 0
+        }
+        logger.notice("web pages ready for \(viewers.count) readers (anonymous and each organisation) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        return viewers.count
+    }
+}

@@ -347,19 +347,32 @@ public struct WebSnapshot: Sendable {
 public actor WebSnapshots {
     private var kept: [Viewer: (snapshot: WebSnapshot, used: Date)] = [:]
     /// Readers whose snapshots are kept; the least recently used goes first.
-    let capacity = 32
+    public static let capacity = 32
 
     /// Creates an empty cache.
     public init() {}
 
     /// The current snapshot of what `viewer` may read. `memberships` are the viewer's
     /// communities: joining or leaving one changes what it may read without a new generation.
+    /// One refresh per reader at a time; the snapshot is taken out of the cache while it is
+    /// refreshed, so its sets of a million entries change in place instead of being copied.
     public func snapshot(for viewer: Viewer, memberships: Set<String>, in store: some ObjectStore & DirectoryStore) async throws -> WebSnapshot {
         let key = (try await store.collections().map { "\($0.id):\($0.visibility)" } + memberships.sorted()).joined(separator: ",")
-        var snapshot = kept[viewer]?.snapshot ?? WebSnapshot()
+        while busy.contains(viewer) {
+            await withCheckedContinuation { waiters[viewer, default: []].append($0) }
+        }
+        busy.insert(viewer)
+        defer {
+            busy.remove(viewer)
+            for waiter in waiters.removeValue(forKey: viewer) ?? [] { waiter.resume() }
+        }
+        var snapshot = kept.removeValue(forKey: viewer)?.snapshot ?? WebSnapshot()
         try await snapshot.refresh(for: viewer, key: key, from: store)
-        if kept[viewer] == nil, kept.count >= capacity, let oldest = kept.min(by: { $0.value.used < $1.value.used })?.key { kept[oldest] = nil }
+        if kept.count >= Self.capacity, let oldest = kept.min(by: { $0.value.used < $1.value.used })?.key { kept[oldest] = nil }
         kept[viewer] = (snapshot, Date())
         return snapshot
     }
+
+    private var busy: Set<Viewer> = []
+    private var waiters: [Viewer: [CheckedContinuation<Void, Never>]] = [:]
 }

@@ -96,6 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
         do { application = try server.application() } catch {
             throw CommandFailure("cannot use --tls-cert/--tls-key: \(error)")
         }
+        // Readers' first pages need no scan once this has run (seconds on large stores).
+        Task.detached(priority: .background) { _ = await server.warmWebSnapshots() }
         let resumed = try await server.resumePendingIngests()
         if resumed > 0 { Terminal.say("Resuming \(resumed) background ingests interrupted by the last shutdown") }
         let scheme = tls == nil ? "http" : "https"
