@@ -12,7 +12,12 @@ struct PageAudit: Sendable {
     var red: [String] = []
 
     init(_ page: ObjectPage) {
-        for o in page.objects {
+        self.init(page.objects.map { ($0.id, $0.level) })
+    }
+
+    /// What a set of (id, level) pairs shows (the objects a web page displayed).
+    init(_ objects: [(id: String, level: TLP?)]) {
+        for o in objects {
             switch o.level {
             case .amber: amber += 1
             case .amberStrict: amberStrict += 1

@@ -174,12 +174,28 @@ extension TAXIIServer {
             }
             var chrome = PageChrome(viewer: name, csrf: session?.csrf ?? "")
             chrome.admin = principal?.role == .admin
-            return try await body(pages, snapshot, chrome)
+            var recorded = snapshot
+            let recorder = AccessRecorder()
+            recorded.recorder = recorder
+            let response = try await body(pages, recorded, chrome)
+            if let principal { auditWebRead(recorder.ids, in: recorded, by: principal) }
+            return response
         } catch {
             context.logger.error("web page failed: \(error)")
             return page(pages.message("Something went wrong", "The page could not be built; the server log has the details.", chrome: PageChrome(viewer: nil, csrf: "")),
                         status: .internalServerError)
         }
+    }
+
+    /// Audits what a page showed of AMBER, AMBER+STRICT and RED content, as TAXII reads are
+    /// (per collection; each RED object named).
+    func auditWebRead(_ ids: Set<String>, in snapshot: WebSnapshot, by principal: Principal) {
+        var byCollection: [String: [(id: String, level: TLP?)]] = [:]
+        for id in ids {
+            guard let e = snapshot.entries[id] ?? snapshot.extras[id], let level = e.level, level >= .amber else { continue }
+            byCollection[e.collection, default: []].append((id, level))
+        }
+        for (collection, objects) in byCollection { readAudit.read(PageAudit(objects), by: principal, collection: collection) }
     }
 
     /// A page's query parameters, with '+' read as a space (as HTML forms send them).

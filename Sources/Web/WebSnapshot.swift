@@ -82,16 +82,27 @@ public struct WebSnapshot: Sendable {
     private var reshape: Int64 = -1
     private var key = ""
 
+    /// Notes every object a page looks up, so the server can audit reads of AMBER and RED content.
+    public var recorder: AccessRecorder?
+
     /// An empty snapshot.
     public init() {}
 
     // MARK: - Lookups the pages use
 
     /// The object with this id, when the reader may see it (and the page has it).
-    public func object(_ id: String) -> JSONObject? { entries[id]?.object ?? extras[id]?.object }
+    public func object(_ id: String) -> JSONObject? {
+        guard let o = entries[id]?.object ?? extras[id]?.object else { return nil }
+        recorder?.note(id)
+        return o
+    }
 
     /// The entry of an object the reader may see.
-    public func entry(_ id: String) -> Entry? { entries[id] ?? extras[id] }
+    public func entry(_ id: String) -> Entry? {
+        guard let e = entries[id] ?? extras[id] else { return nil }
+        recorder?.note(id)
+        return e
+    }
 
     /// A readable name: `name`, else a value; a relationship reads "source type target".
     public func name(_ id: String) -> String {
@@ -111,7 +122,7 @@ public struct WebSnapshot: Sendable {
     }
 
     /// Kept objects of a type, sorted by name.
-    public func objects(ofType type: String) -> [JSONObject] { (byType[type] ?? []).compactMap { entries[$0]?.object } }
+    public func objects(ofType type: String) -> [JSONObject] { (byType[type] ?? []).compactMap { object($0) } }
 
     /// Counts per type, most first.
     public var typeCounts: [(type: String, count: Int)] { counts.map { ($0.key, $0.value) }.sorted { ($0.count, $1.type) > ($1.count, $0.type) } }
@@ -340,6 +351,29 @@ public struct WebSnapshot: Sendable {
             }
             if let last = page.last { lastAll = PageCursor(dateAdded: last.dateAdded, sequence: last.sequence) }
         }
+    }
+}
+
+/// The ids of the objects one page looked up (shared by the copies of a request's snapshot).
+public final class AccessRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen = Set<String>()
+
+    /// Creates an empty recorder.
+    public init() {}
+
+    /// Notes that a page looked up `id`.
+    public func note(_ id: String) {
+        lock.lock()
+        seen.insert(id)
+        lock.unlock()
+    }
+
+    /// Every id noted.
+    public var ids: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return seen
     }
 }
 

@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -226,7 +227,12 @@ def main():
         pages = ["/", "/actors", "/incidents", "/diplomacy", "/search?q=zephyr", "/search?q=nimbus", "/search?q=umbra", "/search?q=halcyon",
                  "/search?q=quasar", "/search?q=obsidian", "/search?q=heron", "/objects/" + lazarus, "/objects/" + south_korea["id"], "/objects/" + japan["id"],
                  "/incidents?actor=" + lazarus, "/diplomacy?sort=betweenness", "/actors?type=intrusion-set"]
+        def audited(action):
+            time.sleep(1.5)  # reads are appended every second
+            return [line for line in ok("audit", "tail", "-n", "1000").splitlines() if action in line]
+
         for name, r in readers.items():
+            amber_before = len(audited("objects.read.amber")) if name == "JPCERT reader" else 0
             seen = {}
             statuses = set()
             for path in pages:
@@ -241,11 +247,16 @@ def main():
                       "KISA does not find JPCERT's RED version by its words; it finds the version it may read")
                 check("Zephyr RED incident" in text(section(r.get("/objects/" + lazarus)[2], "incidents")),
                       "KISA's Lazarus page lists its RED incident")
+                # Before any TAXII read by KISA: these entries can only come from its page views.
+                check(any(secret_incident["id"] in line for line in audited("objects.read.red")),
+                      "KISA's page views of its RED incident are audited like TAXII reads, naming it")
             else:
                 hidden_words = secrets - {"Obsidian"} if name == "JPCERT reader" else secrets  # JPCERT owns that RED version
                 leaked = sorted(x for x in hidden_words if x in everything)
                 check(statuses == {200} and not leaked, "%s: no RED record on any page, search or graph" % name, (statuses, leaked))
                 community = name == "JPCERT reader"
+                if community:
+                    check(len(audited("objects.read.amber")) > amber_before, "JPCERT's page views of AMBER+STRICT content are audited")
                 shown = sorted(x for x in community_only if x in everything)
                 check(shown == (sorted(community_only) if community else []),
                       "%s: community records %s" % (name, "shown (a member)" if community else "hidden (not a member)"), shown)
