@@ -213,38 +213,33 @@ extension TAXIIServer {
     /// The latest readable versions of `ids` (objects the snapshot does not keep), by id.
     func fetchEntries(_ ids: [String], viewer: Viewer) async throws -> [String: WebSnapshot.Entry] {
         guard !ids.isEmpty else { return [:] }
-        var out: [String: WebSnapshot.Entry] = [:]
-        for c in try await store.collections() {
-            var query = PageQuery(collectionID: c.id, limit: 1_000, ids: ids, versions: .last)
-            query.viewer = viewer
-            do {
-                for stored in try await store.page(query).objects {
-                    guard let o = try? JSONParser.parse(stored.raw).objectValue else { continue }
-                    if let old = out[stored.id], (old.object["modified"]?.stringValue ?? "") >= (o["modified"]?.stringValue ?? "") { continue }
-                    out[stored.id] = WebSnapshot.Entry(object: o, collection: c.alias, dateAdded: stored.dateAdded, level: stored.level)
-                }
-            } catch StoreError.unknownCollection {
-                continue
-            }
-        }
-        return out
+        return try await latestReadable(viewer: viewer) { PageQuery(collectionID: $0, limit: 1_000, ids: ids, versions: .last) }
     }
 
-    /// The relationships (at most 500) whose source or target is `id`, that the viewer may read.
+    /// The relationships (at most 500 per collection) whose source or target is `id`, that the viewer may read.
     func relationships(around id: String, viewer: Viewer) async throws -> [String: WebSnapshot.Entry] {
-        var out: [String: WebSnapshot.Entry] = [:]
-        for c in try await store.collections() where out.count < 500 {
-            var query = PageQuery(collectionID: c.id, limit: 500, types: ["relationship"], versions: .last)
-            query.viewer = viewer
+        try await latestReadable(viewer: viewer) { collection in
+            var query = PageQuery(collectionID: collection, limit: 500, types: ["relationship"], versions: .last)
             query.referencing = id
+            return query
+        }
+    }
+
+    /// One page of `query(collection)` from every collection the viewer may see, parsed, keeping
+    /// each id's latest version.
+    func latestReadable(viewer: Viewer, _ query: (String) -> PageQuery) async throws -> [String: WebSnapshot.Entry] {
+        var out: [String: WebSnapshot.Entry] = [:]
+        for c in try await store.collections() {
+            var q = query(c.id)
+            q.viewer = viewer
             do {
-                for stored in try await store.page(query).objects {
+                for stored in try await store.page(q).objects {
                     guard let o = try? JSONParser.parse(stored.raw).objectValue else { continue }
                     if let old = out[stored.id], (old.object["modified"]?.stringValue ?? "") >= (o["modified"]?.stringValue ?? "") { continue }
                     out[stored.id] = WebSnapshot.Entry(object: o, collection: c.alias, dateAdded: stored.dateAdded, level: stored.level)
                 }
             } catch StoreError.unknownCollection {
-                continue
+                continue  // hidden from this reader
             }
         }
         return out

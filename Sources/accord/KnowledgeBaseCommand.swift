@@ -24,13 +24,14 @@ struct KnowledgeBaseCommand: AsyncParsableCommand {
               accord kb update newer.json     load a newer knowledge-base bundle
               accord kb status                what is loaded
             """,
-        subcommands: [Load.self, Update.self, Status.self]
+        subcommands: [Load.self, Status.self]
     )
 
-    /// `accord kb load [FILE]`.
+    /// `accord kb load [FILE]`, also called as `accord kb update FILE`.
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load the bundled knowledge base (or FILE); objects already stored stay as they are.")
+            abstract: "Load the bundled knowledge base, or a newer bundle FILE: only new or changed objects are added, as new versions.",
+            aliases: ["update"])
 
         @OptionGroup var store: StoreOptions
 
@@ -40,22 +41,9 @@ struct KnowledgeBaseCommand: AsyncParsableCommand {
         func run() async throws { try await KnowledgeBaseCommand.load(file, store: store) }
     }
 
-    /// `accord kb update FILE`.
-    struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Load a newer knowledge-base bundle: only changed objects are added, as new versions.")
-
-        @OptionGroup var store: StoreOptions
-
-        @Argument(help: ArgumentHelp("The newer bundle (default: the one bundled with this build).", valueName: "file"))
-        var file: String?
-
-        func run() async throws { try await KnowledgeBaseCommand.load(file, store: store) }
-    }
-
     /// `accord kb status`.
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the knowledge-base collection and what the bundled version would add.")
+        static let configuration = CommandConfiguration(abstract: "Show the knowledge-base collection (objects and versions per type) and the extension definitions the validator applies.")
 
         @OptionGroup var store: StoreOptions
 
