@@ -102,6 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
         if resumed > 0 { Terminal.say("Resuming \(resumed) background ingests interrupted by the last shutdown") }
         let scheme = tls == nil ? "http" : "https"
         Terminal.say("Accord serves \(db.path) over TAXII 2.1")
+        Terminal.say("  web:        \(scheme)://\(host):\(port)/ (sign in with a token\(allowAnonymous ? "; anonymous visitors see TLP:CLEAR" : ""))")
         Terminal.say("  discovery:  \(scheme)://\(host):\(port)/taxii2/")
         Terminal.say("  API root:   \(scheme)://\(host):\(port)/api/")
         Terminal.say("  metrics:    \(scheme)://\(host):\(port)/metrics (Prometheus text; any token)")
