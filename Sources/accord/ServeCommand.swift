@@ -12,7 +12,7 @@ import TAXII
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the store over TAXII 2.1 (discovery at /taxii2/, API root /api/).",
+        abstract: "Serve the store over TAXII 2.1 (discovery at /taxii2/, API root /api/) and the web interface at /.",
         discussion: """
             On first start with an empty data directory this creates the store and a default \
             collection, loads the bundled Korean Peninsula knowledge base into the public, read-only \
