@@ -44,7 +44,18 @@ public enum KnowledgeBase {
     /// The extension definitions of `bytes` (the bundled knowledge base by default), so any
     /// validator can check objects that use them.
     public static func extensionSchemas(of bytes: [UInt8]? = nil) throws -> ExtensionSchemas {
-        let data = try bytes ?? bundle()
+        guard let bytes else { return try bundledSchemas.get() }
+        return try schemas(in: bytes)
+    }
+
+    /// The bundled definitions, read once per process (`accord validate` asks once per file).
+    private static let bundledSchemas: Result<ExtensionSchemas, KnowledgeBaseError> = {
+        do { return .success(try schemas(in: bundle())) } catch let e as KnowledgeBaseError { return .failure(e) } catch {
+            return .failure(KnowledgeBaseError("\(error)"))
+        }
+    }()
+
+    private static func schemas(in data: [UInt8]) throws -> ExtensionSchemas {
         guard let objects = try JSONParser.parse(data)["objects"]?.arrayValue else {
             throw KnowledgeBaseError("the knowledge base is not a STIX bundle")
         }
@@ -88,7 +99,7 @@ public struct KnowledgeBaseLoad: Sendable {
 }
 
 /// A knowledge base that cannot be read or loaded.
-public struct KnowledgeBaseError: Error, CustomStringConvertible {
+public struct KnowledgeBaseError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String
 
