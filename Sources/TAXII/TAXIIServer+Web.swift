@@ -63,14 +63,14 @@ extension TAXIIServer {
                 let candidates = words.isEmpty ? [] : try await store.searchIDs(matching: words, limit: 2_000)
                 // Indicators and observables are not kept in the snapshot: fetch the best few.
                 let missing = Array(candidates.filter { s.entry($0) == nil }.prefix(200))
-                let fetched = try await fetchEntries(missing, viewer: try await webViewer(request))
+                let fetched = try await fetchEntries(missing, viewer: c.reader)
                 return page(v.search(s.adding(fetched), query: query, candidates: candidates, chrome: c))
             }
         }
         router.get("objects/:id") { request, context in
             let id = (context.parameters.get("id") ?? "").lowercased()
             return await web(request, context) { v, s, c in
-                let viewer = try await webViewer(request)
+                let viewer = c.reader
                 // Relationships around the object come from the reference index, not the snapshot.
                 let around = try await relationships(around: id, viewer: viewer)
                 var wanted = [id]
@@ -174,6 +174,7 @@ extension TAXIIServer {
             }
             var chrome = PageChrome(viewer: name, csrf: session?.csrf ?? "")
             chrome.admin = principal?.role == .admin
+            chrome.reader = viewer
             var recorded = snapshot
             let recorder = AccessRecorder()
             recorded.recorder = recorder
@@ -201,13 +202,6 @@ extension TAXIIServer {
     /// A page's query parameters, with '+' read as a space (as HTML forms send them).
     func webQuery(_ request: Request) -> [(name: String, value: String)] {
         URLText.queryItems(request.uri.query.map { Substring($0.replacingOccurrences(of: "+", with: " ")) })
-    }
-
-    /// The viewer of a request (for queries the snapshot does not answer).
-    func webViewer(_ request: Request) async throws -> Viewer {
-        guard let session = await webState.sessions.session(cookies(request)[Self.sessionCookie]),
-              let p = try await store.principal(forSecret: session.secret) else { return .anonymous }
-        return p.viewer
     }
 
     /// The latest readable versions of `ids` (objects the snapshot does not keep), by id.

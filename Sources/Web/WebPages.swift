@@ -14,6 +14,8 @@ public struct PageChrome: Sendable {
     public var query: String
     /// Whether the viewer is an admin (the Manage link).
     public var admin = false
+    /// Whom the access policy sees (for the store queries a page makes beyond its snapshot).
+    public var reader: Viewer = .anonymous
 
     /// Creates the chrome.
     public init(viewer: String?, csrf: String, query: String = "") {
