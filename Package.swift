@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TAXII", targets: ["TAXII"]),
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "KnowledgeBase", targets: ["KnowledgeBase"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/davecom/SwiftGraph", from: "4.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "Patterning"),
@@ -39,6 +42,15 @@ let package = Package(
             dependencies: [
                 "STIX", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "STIX", "Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "Matching", dependencies: ["Patterning", "STIX"]),
@@ -66,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "STIX", "Store", "TAXII", "Matching", "Patterning", "KnowledgeBase",
+                "STIX", "Store", "PostgresStore", "TAXII", "Matching", "Patterning", "KnowledgeBase",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -77,7 +89,7 @@ let package = Package(
         .testTarget(name: "PatterningTests", dependencies: ["Patterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Patterning", "STIX"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "STIX"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "STIX"]),
         .testTarget(name: "KnowledgeBaseTests", dependencies: ["KnowledgeBase", "Store", "STIX"]),
         .testTarget(name: "TAXIITests", dependencies: [
             "TAXII", "Store", "STIX",

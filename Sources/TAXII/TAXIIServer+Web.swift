@@ -114,18 +114,21 @@ extension TAXIIServer {
                 return again("The form expired; please sign in again.", status: .forbidden)
             }
             let address = context.remoteAddress?.ipAddress
-            if let wait = limiter.retryAfter(address) {
+            if let wait = await limiter.retryAfter(address, in: store) {
                 return again("Too many failed sign-ins from this address; try again in \(wait) s.", status: .tooManyRequests)
             }
             let secret = form["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             guard !secret.isEmpty, let principal = try? await store.principal(forSecret: secret) else {
-                limiter.recordFailure(address)
+                await limiter.recordFailure(address, in: store)
                 try? await store.appendAudit([AuditEntry(actor: address ?? "unknown address", action: "auth.failure", target: "/signin",
                                                          detail: "web sign-in with a token that names no live principal")])
                 return again("That token is not valid (revoked, expired or mistyped).", status: .unauthorized)
             }
             readAudit.used(principal)
-            let session = await webState.sessions.start(secret: secret)
+            let session: (id: String, csrf: String)
+            do { session = try await webState.sessions.start(for: principal, in: store) } catch {
+                return again("The session could not be started; please try again.", status: .serviceUnavailable)
+            }
             var response = Response(status: .seeOther, headers: [.location: "/"])
             response.headers[values: .setCookie] = [cookie(Self.sessionCookie, session.id, maxAge: nil), cookie(Self.signInCookie, "", maxAge: 0)]
             return response
@@ -133,8 +136,8 @@ extension TAXIIServer {
         router.post("signout") { request, _ in
             let form = await formBody(request)
             let id = cookies(request)[Self.sessionCookie]
-            if let session = await webState.sessions.session(id), form["csrf"] == session.csrf {
-                await webState.sessions.end(id)
+            if let session = await webState.sessions.session(id, in: store), form["csrf"] == session.csrf {
+                await webState.sessions.end(id, in: store)
             } else if id != nil {
                 return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "The form expired; reload the page and sign out again.")))
             }
@@ -150,15 +153,15 @@ extension TAXIIServer {
              _ body: (WebPages, WebSnapshot, PageChrome) async throws -> Response) async -> Response {
         guard let pages = webState.pages else { return unavailable() }
         let sessionID = cookies(request)[Self.sessionCookie]
-        let session = await webState.sessions.session(sessionID)
+        let session = await webState.sessions.session(sessionID, in: store)
         var principal: Principal?
         if let session {
-            guard let p = try? await store.principal(forSecret: session.secret) else {
-                await webState.sessions.end(sessionID)
-                return redirectToSignIn(clearSession: true)
-            }
-            readAudit.used(p)
-            principal = p
+            readAudit.used(session.principal)
+            principal = session.principal
+        } else if sessionID != nil {
+            // Ended, idle too long, or its token was revoked: sign in again.
+            await webState.sessions.end(sessionID, in: store)
+            return redirectToSignIn(clearSession: true)
         } else if !configuration.allowAnonymous {
             return redirectToSignIn(clearSession: sessionID != nil)
         }

@@ -68,15 +68,15 @@ extension TAXIIServer {
                   _ body: (WebPages, Caller, PageChrome) async throws -> Response) async -> Response {
         guard let pages = webState.pages else { return unavailable() }
         let sessionID = cookies(request)[Self.sessionCookie]
-        guard let session = await webState.sessions.session(sessionID),
-              let principal = try? await store.principal(forSecret: session.secret) else { return redirectToSignIn(clearSession: sessionID != nil) }
+        guard let session = await webState.sessions.session(sessionID, in: store) else { return redirectToSignIn(clearSession: sessionID != nil) }
+        let principal = session.principal
         var chrome = PageChrome(viewer: principal.name, csrf: session.csrf)
         chrome.admin = principal.role == .admin
         guard principal.role == .admin else {
             return page(pages.message("Not allowed", "Managing the hub needs an admin token of your organisation.", chrome: chrome), status: .forbidden)
         }
         do {
-            return try await body(pages, Caller(secret: session.secret), chrome)
+            return try await body(pages, Caller(signedIn: principal), chrome)
         } catch {
             context.logger.error("admin page failed: \(error)")
             return page(pages.message("Something went wrong", "The page could not be built; the server log has the details.", chrome: chrome), status: .internalServerError)

@@ -55,7 +55,7 @@ public struct TAXIIConfiguration: Sendable {
 /// let server = TAXIIServer(store: store, configuration: .init(port: 8080))
 /// try await server.application().runService()
 /// ```
-public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & DirectoryStore & AuditStore & SearchStore>: Sendable {
+public struct TAXIIServer<Backend: HubStore>: Sendable {
     let store: Backend
     let configuration: TAXIIConfiguration
     let metrics: PrometheusCollectorRegistry?
@@ -197,7 +197,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
                  _ handler: (Caller) async throws -> Response) async -> Response {
         let errorResponse = { (error: TAXIIError) in TAXIIResponse.error(error, json: json) }
         let address = context.remoteAddress?.ipAddress
-        if let wait = limiter.retryAfter(address) {
+        if let wait = await limiter.retryAfter(address, in: store) {
             var response = errorResponse(TAXIIError(status: 429, title: "Too many requests",
                                                           description: "too many failed authentications from this address; try again in \(wait) s"))
             response.headers[.retryAfter] = String(wait)
@@ -214,7 +214,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
                 response.headers[.wwwAuthenticate] = #"Basic realm="Accord", Bearer"#
                 // A token that names no live principal is a failed authentication; no token is not.
                 if secret != nil {
-                    limiter.recordFailure(address)
+                    await limiter.recordFailure(address, in: store)
                     try? await store.appendAudit([AuditEntry(actor: address ?? "unknown address", action: "auth.failure",
                                                              target: request.uri.path, detail: "a token that names no live principal")])
                 }
@@ -232,6 +232,7 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
 
     /// The principal the caller's token names; 401 without a token or when it names none.
     func principal(of caller: Caller) async throws -> Principal {
+        if let signedIn = caller.signedIn { return signedIn }
         guard let secret = caller.secret, let principal = try await store.principal(forSecret: secret) else { throw TAXIIError.unauthorized }
         readAudit.used(principal)
         return principal
@@ -239,13 +240,20 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
 
     /// The principal of a caller that may also be anonymous (nil); 401 for a bad token.
     func reader(of caller: Caller) async throws -> Principal? {
-        guard caller.secret != nil else { return nil }
+        guard caller.secret != nil || caller.signedIn != nil else { return nil }
         return try await principal(of: caller)
     }
 
     /// Authenticates the caller and reads a page in one database read (an anonymous caller
     /// reads as anonymous); 401 for a bad token.
     func page(_ query: PageQuery, for caller: Caller) async throws -> (principal: Principal?, page: ObjectPage) {
+        if let signedIn = caller.signedIn {
+            var query = query
+            query.viewer = signedIn.viewer
+            let page = try await store.page(query)
+            if query.withContent { readAudit.read(PageAudit(page), by: signedIn, collection: query.collectionID) }
+            return (signedIn, page)
+        }
         guard let secret = caller.secret else {
             var query = query
             query.viewer = .anonymous
@@ -272,6 +280,17 @@ public struct TAXIIServer<Backend: ObjectStore & TokenStore & StatusStore & Dire
 /// the server allows it).
 struct Caller: Sendable {
     let secret: String?
+    /// A principal the web interface has already authenticated from its session.
+    var signedIn: Principal?
+
+    /// A caller with the secret of a request's credentials (nil: anonymous).
+    init(secret: String?) { self.secret = secret }
+
+    /// A caller the web interface signed in (its session names a live token).
+    init(signedIn: Principal) {
+        secret = nil
+        self.signedIn = signedIn
+    }
 }
 
 /// Building TAXII responses.

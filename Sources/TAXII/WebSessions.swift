@@ -1,22 +1,15 @@
 import Crypto
 import Foundation
 import STIX
+import Store
 
-/// Signed-in browser sessions: a random 256-bit session id in an HttpOnly, SameSite=Strict cookie
-/// maps to the token the user signed in with (kept in memory only, under the SHA-256 of the
-/// session id), so every page request re-checks the token and a revocation applies at once.
-actor WebSessions {
-    struct Session {
-        var secret: String
-        var csrf: String
-        var lastUsed: Date
-    }
-
-    private var sessions: [String: Session] = [:]
-    /// Sessions unused this long end.
-    let idle: TimeInterval = 8 * 3600
-    /// Most sessions kept; the least recently used goes first.
-    let capacity = 10_000
+/// Signed-in browser sessions: a random 256-bit session id in an HttpOnly, SameSite=Strict
+/// cookie names a session kept in the store (under the SHA-256 of the id, with the token's id,
+/// never its secret), so any server node answers it, a restart keeps it, and every page
+/// request re-checks the token: a revocation applies at once.
+struct WebSessions: Sendable {
+    /// Sessions unused this long end (microseconds).
+    let idle: Int64 = 8 * 3600 * 1_000_000
 
     /// A new random value for cookies and form tokens (URL-safe base64 of 32 bytes).
     static func randomValue() -> String {
@@ -25,36 +18,24 @@ actor WebSessions {
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func key(_ id: String) -> String { SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined() }
+    static func key(_ id: String) -> [UInt8] { Array(SHA256.hash(data: Data(id.utf8))) }
 
-    /// Starts a session for `secret`; returns its id (for the cookie) and CSRF token.
-    func start(secret: String) -> (id: String, csrf: String) {
-        expire()
-        if sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key { sessions[oldest] = nil }
+    /// Starts a session for a principal; returns its id (for the cookie) and CSRF token.
+    func start(for principal: Principal, in store: some SharedStateStore) async throws -> (id: String, csrf: String) {
         let id = Self.randomValue(), csrf = Self.randomValue()
-        sessions[Self.key(id)] = Session(secret: secret, csrf: csrf, lastUsed: Date())
+        try await store.startSession(idHash: Self.key(id), tokenID: principal.tokenID, csrf: csrf)
         return (id, csrf)
     }
 
-    /// The session of a cookie value, when it is live.
-    func session(_ id: String?) -> Session? {
+    /// The principal and CSRF token of a cookie value, when its session and token are live.
+    func session(_ id: String?, in store: some SharedStateStore) async -> (principal: Principal, csrf: String)? {
         guard let id, !id.isEmpty else { return nil }
-        let key = Self.key(id)
-        guard var s = sessions[key] else { return nil }
-        guard Date().timeIntervalSince(s.lastUsed) < idle else { sessions[key] = nil; return nil }
-        s.lastUsed = Date()
-        sessions[key] = s
-        return s
+        return try? await store.session(idHash: Self.key(id), idle: idle)
     }
 
     /// Ends a session.
-    func end(_ id: String?) {
+    func end(_ id: String?, in store: some SharedStateStore) async {
         guard let id else { return }
-        sessions[Self.key(id)] = nil
-    }
-
-    private func expire() {
-        let now = Date()
-        sessions = sessions.filter { now.timeIntervalSince($0.value.lastUsed) < idle }
+        try? await store.endSession(idHash: Self.key(id))
     }
 }

@@ -24,6 +24,7 @@ struct Accord: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ServeCommand.self, ImportCommand.self, ExportCommand.self, ValidateCommand.self, StatsCommand.self,
                       OrgCommand.self, UserCommand.self, CommunityCommand.self, CollectionCommand.self, TokenCommand.self, ShareCommand.self,
-                      AuditCommand.self, PatternCommand.self, MatchCommand.self, KnowledgeBaseCommand.self, ReportCommand.self]
+                      AuditCommand.self, PatternCommand.self, MatchCommand.self, KnowledgeBaseCommand.self, ReportCommand.self,
+                      MigrateCommand.self]
     )
 }

@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 }
 
-extension SQLiteStore {
+extension AuditStore {
     /// Records an administrative change made from the command line.
     func auditCLI(_ action: String, target: String?, detail: String? = nil) async throws {
         try await appendAudit([AuditEntry(actor: "cli", action: action, target: target, detail: detail)])

@@ -48,7 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     /// Imports one file; returns true when something was rejected or the file was unusable.
-    private func importFile(_ file: String, into target: CollectionInfo, _ db: SQLiteStore) async throws -> Bool {
+    private func importFile(_ file: String, into target: CollectionInfo, _ db: any HubStore) async throws -> Bool {
         let source: FileByteSource
         do { source = try FileByteSource(path: file) } catch {
             Terminal.note("\(file): \(error)")

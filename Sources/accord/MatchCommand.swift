@@ -101,7 +101,7 @@ struct MatchCommand: AsyncParsableCommand {
     }
 
     /// Every active indicator the viewer may read, indexed; and how many patterns were unusable.
-    func loadIndex(_ db: SQLiteStore, viewer: Viewer) async throws -> (IndicatorIndex, Int) {
+    func loadIndex(_ db: any HubStore, viewer: Viewer) async throws -> (IndicatorIndex, Int) {
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
         let all = try await db.collections()
         let chosen = collection.isEmpty ? all : try await collection.asyncMap { try await store.collection($0, in: db, create: false) }

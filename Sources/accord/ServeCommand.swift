@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               accord serve
               accord serve --host 0.0.0.0 --port 9000 --data /srv/accord
+              accord serve --database postgres://accord@db.internal/accord   (several nodes may share one database)
               curl -H 'Accept: application/taxii+json;version=2.1' -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/taxii2/
             SIGTERM or SIGINT stops the server after in-flight requests finish.
             """
@@ -75,7 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let db = try await store.open()
+        try await serve(try await store.open())
+    }
+
+    /// Runs the server over an opened store (generic, so the server is specialised for it).
+    private func serve<Backend: HubStore>(_ db: Backend) async throws {
         try await ensureAdminToken(db)
         if !noKnowledgeBase, try await db.collection(KnowledgeBase.collectionAlias) == nil {
             let loaded = try await KnowledgeBase.load(into: db, actor: "serve")
@@ -101,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         let resumed = try await server.resumePendingIngests()
         if resumed > 0 { Terminal.say("Resuming \(resumed) background ingests interrupted by the last shutdown") }
         let scheme = tls == nil ? "http" : "https"
-        Terminal.say("Accord serves \(db.path) over TAXII 2.1")
+        Terminal.say("Accord serves \(db.location) over TAXII 2.1")
         Terminal.say("  web:        \(scheme)://\(host):\(port)/ (sign in with a token\(allowAnonymous ? "; anonymous visitors see TLP:CLEAR" : ""))")
         Terminal.say("  discovery:  \(scheme)://\(host):\(port)/taxii2/")
         Terminal.say("  API root:   \(scheme)://\(host):\(port)/api/")
@@ -112,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The first start makes an admin token and shows it once; ACCORD_ADMIN_TOKEN names one.
-    private func ensureAdminToken(_ db: SQLiteStore) async throws {
+    private func ensureAdminToken(_ db: some HubStore) async throws {
         if let secret = ProcessInfo.processInfo.environment["ACCORD_ADMIN_TOKEN"], !secret.isEmpty {
             if try await db.principal(forSecret: secret) == nil {
                 guard secret.utf8.count >= 32 else {

@@ -15,7 +15,7 @@ struct StatsCommand: AsyncParsableCommand {
         let db = try await store.open(create: false)
         let collections = try await db.collections()
         let stats = try await db.statistics()
-        print("Store: \(db.path)")
+        print("Store: \(db.location)")
         print("Collections: \(collections.map { "\($0.alias) (\($0.id))" }.joined(separator: ", "))")
         guard !stats.rows.isEmpty else {
             print("The store is empty. Import a bundle with: accord import FILE")

@@ -45,8 +45,8 @@ struct AccessPolicyTests {
 
 @Suite("Audit log chain")
 struct AuditChainTests {
-    @Test("the hash covers every field; a missing field differs from an empty one; appends chain and verify")
-    func chain() async throws {
+    @Test("the hash covers every field; a missing field differs from an empty one; appends chain and verify", arguments: TestBackend.all)
+    func chain(_ backend: TestBackend) async throws {
         let e = AuditEntry(actor: "cli", organisation: nil, action: "org.add", target: "x", detail: "")
         let h = AuditRecord.hash(previous: AuditRecord.origin, sequence: 1, time: 5, entry: e)
         var other = e
@@ -56,7 +56,7 @@ struct AuditChainTests {
         other.detail = nil
         #expect(AuditRecord.hash(previous: AuditRecord.origin, sequence: 1, time: 5, entry: other) != h)
         #expect(AuditRecord.hash(previous: AuditRecord.origin, sequence: 2, time: 5, entry: e) != h)
-        let t = try TemporaryStore()
+        let t = try await TemporaryStore.make(backend)
         try await t.store.appendAudit([e, AuditEntry(actor: "t1", action: "objects.add", target: "c")])
         try await t.store.appendAudit([AuditEntry(actor: "t2", action: "auth.failure")])
         let records = try await t.store.auditTail(10)
@@ -66,9 +66,9 @@ struct AuditChainTests {
         #expect(verification.count == 3 && verification.failure == nil && verification.head == records[2].hash)
     }
 
-    @Test("a U+0000 in a field (which SQLite text would cut short) is stored escaped and still verifies")
-    func nul() async throws {
-        let t = try TemporaryStore()
+    @Test("a U+0000 in a field (which SQLite and PostgreSQL text cannot hold) is stored escaped and still verifies", arguments: TestBackend.all)
+    func nul(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         try await t.store.appendAudit([AuditEntry(actor: "a\u{0}b", action: "org.add", target: "x\u{0}", detail: "\u{0}")])
         let record = try await t.store.auditTail(1)[0]
         #expect(record.entry.actor == "a\\u0000b" && record.entry.target == "x\\u0000" && record.entry.detail == "\\u0000")

@@ -9,22 +9,22 @@ struct PagingTests {
         n.map { indicator(String(format: "%08x-79e2-4bf4-a0b3-27be02c7bd0d", $0)) }
     }
 
-    @Test("10,000 objects sharing one date_added, plus objects added while paging, across a restart and a second store instance: each exactly once")
-    func exactlyOnce() async throws {
-        let t = try TemporaryStore()
+    @Test("10,000 objects sharing one date_added, plus objects added while paging, across a restart and a second store instance: each exactly once", arguments: TestBackend.all)
+    func exactlyOnce(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let bulk = try await t.ingest(bundle(ids(0..<10_000)), into: c.id)
         #expect(bulk.added == 10_000)
         var seen: [String] = []
         var cursor: PageCursor?
-        var store: SQLiteStore = t.store
+        var store: any HubStore = t.store
         var pages = 0
         repeat {
             let page = try await store.page(PageQuery(collectionID: c.id, cursor: cursor, limit: 100))
             seen += page.objects.map(\.id)
             pages += 1
             if pages == 10 { _ = try await t.ingest(bundle(ids(10_000..<10_050)), into: c.id) }
-            if pages == 40 { store = try SQLiteStore(directory: t.directory) }   // a restart
+            if pages == 40 { store = try await t.reopen() }   // a restart, or another node
             if pages > 60 { store = pages % 2 == 0 ? t.store : store }            // two instances, alternately
             // The cursor travels as its token, as a client would send it back.
             cursor = try page.next.map { try #require(PageCursor(token: $0.token)) }
@@ -36,9 +36,9 @@ struct PagingTests {
         #expect(dates == dates.sorted())
     }
 
-    @Test("versions: last by default, first, all, exact; added_after, types and ids filter")
-    func filters() async throws {
-        let t = try TemporaryStore()
+    @Test("versions: last by default, first, all, exact; added_after, types and ids filter", arguments: TestBackend.all)
+    func filters(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let u = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
         let v1 = indicator(u), v2 = indicator(u, modified: "2021-01-01T00:00:00.000Z")
@@ -60,9 +60,9 @@ struct PagingTests {
         await #expect(throws: StoreError.self) { try await t.store.page(PageQuery(collectionID: "nope")) }
     }
 
-    @Test("delete removes the chosen versions and their index rows; a manifest page reads no content")
-    func deleteAndManifest() async throws {
-        let t = try TemporaryStore()
+    @Test("delete removes the chosen versions and their index rows; a manifest page reads no content", arguments: TestBackend.all)
+    func deleteAndManifest(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let u = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
         _ = try await t.ingest(bundle([indicator(u), indicator(u, modified: "2021-01-01T00:00:00.000Z"), indicator(u, modified: "2022-01-01T00:00:00.000Z")]), into: c.id)
@@ -78,9 +78,9 @@ struct PagingTests {
         #expect(try await t.store.integrityCheck() == ["ok"])
     }
 
-    @Test("last and first stay right when versions arrive out of order, are deleted, or change spec_version")
-    func versionFlags() async throws {
-        let t = try TemporaryStore()
+    @Test("last and first stay right when versions arrive out of order, are deleted, or change spec_version", arguments: TestBackend.all)
+    func versionFlags(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let u = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d", other = "2b7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
         let v2020 = indicator(u), v2021 = indicator(u, modified: "2021-01-01T00:00:00.000Z")
@@ -106,9 +106,9 @@ struct PagingTests {
         #expect(try await page(.all, specs: ["2.0", "2.1"]).count == 3)
     }
 
-    @Test("last and first are chosen among the versions the reader may read; a hidden newer version neither hides nor reveals")
-    func partlyReadable() async throws {
-        let t = try TemporaryStore()
+    @Test("last and first are chosen among the versions the reader may read; a hidden newer version neither hides nor reveals", arguments: TestBackend.all)
+    func partlyReadable(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let owner = try await t.store.createOrganisation(name: "A", country: "KR", sector: "government")
         let reader = try await t.store.createOrganisation(name: "B", country: "JP", sector: "government")

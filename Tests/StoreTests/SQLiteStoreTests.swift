@@ -1,19 +1,70 @@
 import Foundation
 import STIX
+import PostgresStore
 import Store
 import Testing
 
-/// A fresh store in a temporary directory, removed when the test ends.
-final class TemporaryStore: Sendable {
-    let directory: String
-    let store: SQLiteStore
+/// The backends the store conformance tests run against: SQLite always; PostgreSQL when
+/// `ACCORD_TEST_DATABASE_URL` names a server (scripts/test starts a throwaway one and sets
+/// `ACCORD_REQUIRE_POSTGRES=1`, so a missing server fails instead of being skipped).
+enum TestBackend: String, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
 
-    init() throws {
-        directory = NSTemporaryDirectory() + "accord-test-" + UUID().uuidString
-        store = try SQLiteStore(directory: directory)
+    var testDescription: String { rawValue }
+
+    static var serverURL: String? {
+        let url = ProcessInfo.processInfo.environment["ACCORD_TEST_DATABASE_URL"] ?? ""
+        return url.isEmpty ? nil : url
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    /// Every backend the tests can reach here.
+    static var all: [TestBackend] {
+        serverURL != nil || ProcessInfo.processInfo.environment["ACCORD_REQUIRE_POSTGRES"] == "1" ? [.sqlite, .postgres] : [.sqlite]
+    }
+}
+
+/// A fresh store, removed when the test ends: SQLite in a temporary directory, or a new
+/// database on the test PostgreSQL server.
+final class TemporaryStore: Sendable {
+    let backend: TestBackend
+    let directory: String
+    let databaseURL: String?
+    let store: any HubStore & StoreInspection
+
+    /// A fresh SQLite store.
+    convenience init() throws {
+        let directory = NSTemporaryDirectory() + "accord-test-" + UUID().uuidString
+        self.init(backend: .sqlite, directory: directory, databaseURL: nil, store: try SQLiteStore(directory: directory))
+    }
+
+    private init(backend: TestBackend, directory: String, databaseURL: String?, store: any HubStore & StoreInspection) {
+        self.backend = backend
+        self.directory = directory
+        self.databaseURL = databaseURL
+        self.store = store
+    }
+
+    /// A fresh store of `backend`.
+    static func make(_ backend: TestBackend) async throws -> TemporaryStore {
+        switch backend {
+        case .sqlite: return try TemporaryStore()
+        case .postgres:
+            guard let server = TestBackend.serverURL else {
+                throw StoreError.unusableDirectory("ACCORD_REQUIRE_POSTGRES=1 but ACCORD_TEST_DATABASE_URL names no PostgreSQL server")
+            }
+            let name = "accord_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let url = try await PostgresStore.createDatabase(name, on: server)
+            return TemporaryStore(backend: .postgres, directory: "", databaseURL: url, store: try await PostgresStore.open(url: url))
+        }
+    }
+
+    /// A second handle on the same store, as another process (or a restart) would open it.
+    func reopen() async throws -> any HubStore & StoreInspection {
+        if let databaseURL { return try await PostgresStore.open(url: databaseURL) }
+        return try SQLiteStore(directory: directory)
+    }
+
+    deinit { if databaseURL == nil { try? FileManager.default.removeItem(atPath: directory) } }
 
     func ingest(_ json: String, into collection: String, partial: Bool = false, owner: String? = nil) async throws -> IngestReport {
         try await store.ingest(from: BundlePipeline(source: MemoryByteSource(Array(json.utf8)), batchSize: 2), into: collection,
@@ -40,13 +91,13 @@ func bundle(_ objects: [String]) -> String {
     #"{"type":"bundle","id":"bundle--\#(UUID().uuidString.lowercased())","objects":[\#(objects.joined(separator: ","))]}"#
 }
 
-@Suite("SQLite object store")
+@Suite("Object store conformance (SQLite and PostgreSQL)")
 struct SQLiteStoreTests {
     let u1 = "1a7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d", u2 = "2b7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d", u3 = "3c7ebbd6-79e2-4bf4-a0b3-27be02c7bd0d"
 
-    @Test("stores versions by (id, modified); an identical re-import is a no-op")
-    func versions() async throws {
-        let t = try TemporaryStore()
+    @Test("stores versions by (id, modified); an identical re-import is a no-op", arguments: TestBackend.all)
+    func versions(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "camp", title: "CAMP", description: nil)
         let first = try await t.ingest(bundle([indicator(u1), indicator(u1, modified: "2021-01-01T00:00:00.000Z")]), into: c.id)
         #expect(first.added == 2 && first.committed)
@@ -57,9 +108,9 @@ struct SQLiteStoreTests {
         #expect(try await t.raws(versions: .last).map(\.modified) == [try Timestamp.parse("2021-01-01T00:00:00.000Z").get().microseconds])
     }
 
-    @Test("one invalid object rejects the whole bundle unless partial import is asked for")
-    func atomicity() async throws {
-        let t = try TemporaryStore()
+    @Test("one invalid object rejects the whole bundle unless partial import is asked for", arguments: TestBackend.all)
+    func atomicity(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let bad = #"{"type":"indicator","spec_version":"2.1","id":"indicator--\#(u2)","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z"}"#
         let r = try await t.ingest(bundle([indicator(u1), bad, indicator(u3)]), into: c.id)
@@ -71,9 +122,9 @@ struct SQLiteStoreTests {
         #expect(partial.committed && partial.added == 2 && partial.rejectedCount == 1)
     }
 
-    @Test("the same version with different content is refused, in the bundle and against the store")
-    func conflicts() async throws {
-        let t = try TemporaryStore()
+    @Test("the same version with different content is refused, in the bundle and against the store", arguments: TestBackend.all)
+    func conflicts(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let r = try await t.ingest(bundle([indicator(u1), indicator(u1, value: "203.0.113.9")]), into: c.id)
         #expect(!r.committed && r.rejections.first?.issues.first?.reason.contains("earlier in the same bundle") == true)
@@ -82,9 +133,9 @@ struct SQLiteStoreTests {
         #expect(!r2.committed && r2.rejections.first?.issues.first?.reason.contains("already stored with different content") == true)
     }
 
-    @Test("an SCO sent again with other content keeps the stored copy and says so")
-    func unversionedCopies() async throws {
-        let t = try TemporaryStore()
+    @Test("an SCO sent again with other content keeps the stored copy and says so", arguments: TestBackend.all)
+    func unversionedCopies(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let ip = #"{"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}"#
         let marked = #"{"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3","x_seen_by":"partner"}"#
@@ -95,9 +146,9 @@ struct SQLiteStoreTests {
         #expect(String(decoding: try await t.raws().first!.raw, as: UTF8.self) == ip)
     }
 
-    @Test("revocation is final and every version keeps created")
-    func versionRules() async throws {
-        let t = try TemporaryStore()
+    @Test("revocation is final and every version keeps created", arguments: TestBackend.all)
+    func versionRules(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let revoked = indicator(u1, modified: "2021-01-01T00:00:00.000Z").replacingOccurrences(of: #""pattern_type""#, with: #""revoked":true,"pattern_type""#)
         #expect(try await t.ingest(bundle([indicator(u1), revoked]), into: c.id).added == 2)
@@ -110,9 +161,9 @@ struct SQLiteStoreTests {
         #expect(try await t.raws().count == 3)
     }
 
-    @Test("TLP marking ids in capitals still count, and ids are stored in one case")
-    func caseOfIdentifiers() async throws {
-        let t = try TemporaryStore()
+    @Test("TLP marking ids in capitals still count, and ids are stored in one case", arguments: TestBackend.all)
+    func caseOfIdentifiers(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let upper = indicator(u3).replacingOccurrences(of: "e828b379-4e03-4974-9ac4-e53a884c97c1", with: "E828B379-4E03-4974-9AC4-E53A884C97C1")
             .replacingOccurrences(of: "indicator--\(u3)", with: "indicator--\(u3.uppercased())")
@@ -122,9 +173,9 @@ struct SQLiteStoreTests {
         #expect(index.refs.contains("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"))
     }
 
-    @Test("each bundle gets a later date_added; objects keep a strict order; index rows are written")
-    func orderingAndIndexes() async throws {
-        let t = try TemporaryStore()
+    @Test("each bundle gets a later date_added; objects keep a strict order; index rows are written", arguments: TestBackend.all)
+    func orderingAndIndexes(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let a = try await t.ingest(bundle([indicator(u1), indicator(u2)]), into: c.id)
         let b = try await t.ingest(bundle([indicator(u3)]), into: c.id)
@@ -142,9 +193,9 @@ struct SQLiteStoreTests {
         #expect(index.tlp == TLP.red.rawValue)
     }
 
-    @Test("readers see the last committed state while a writer ingests (WAL)")
-    func concurrentReaders() async throws {
-        let t = try TemporaryStore()
+    @Test("readers see the last committed state while a writer ingests (WAL)", arguments: TestBackend.all)
+    func concurrentReaders(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         _ = try await t.ingest(bundle([indicator(u1)]), into: c.id)
         let many = (0..<3000).map { i in indicator(String(format: "%08x-79e2-4bf4-a0b3-27be02c7bd0d", i + 100)) }
@@ -158,9 +209,9 @@ struct SQLiteStoreTests {
         #expect(try await t.store.integrityCheck() == ["ok"])
     }
 
-    @Test("unknown collections are refused")
-    func unknownCollection() async throws {
-        let t = try TemporaryStore()
+    @Test("unknown collections are refused", arguments: TestBackend.all)
+    func unknownCollection(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         await #expect(throws: StoreError.self) { try await t.ingest(bundle([indicator(u1)]), into: "nope") }
         _ = try await t.store.createCollection(alias: "a", title: "a", description: nil)
         await #expect(throws: StoreError.self) { try await t.store.createCollection(alias: "a", title: "a", description: nil) }

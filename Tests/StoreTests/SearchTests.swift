@@ -9,9 +9,9 @@ struct SearchTests {
         #"{"type": "intrusion-set", "spec_version": "2.1", "id": "intrusion-set--\#(id)", "created": "2020-01-01T00:00:00.000Z", "modified": "\#(modified)", "name": "\#(name)"\#(extra)}"#
     }
 
-    @Test("names, aliases, descriptions and values are found by word prefixes; the latest version counts; deletion removes")
-    func search() async throws {
-        let t = try TemporaryStore()
+    @Test("names, aliases, descriptions and values are found by word prefixes; the latest version counts; deletion removes", arguments: TestBackend.all)
+    func search(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let a = "6b0d5c53-3e8e-4b7e-9d44-0e2b1c9c2a11", b = "7b0d5c53-3e8e-4b7e-9d44-0e2b1c9c2a11"
         _ = try await t.ingest(#"{"type": "bundle", "id": "bundle--\#(a)", "objects": [\#(Self.object(a, "2020-01-01T00:00:00.000Z", name: "Lazarus Group", extra: #", "aliases": ["Hidden Cobra"], "description": "Behind the Sony Pictures attack""#)), \#(Self.object(b, "2020-01-01T00:00:00.000Z", name: "Kimsuky"))]}"#, into: c.id)
@@ -32,9 +32,9 @@ struct SearchTests {
 
 @Suite("Relationships around an object")
 struct ReferencingTests {
-    @Test("referencing selects relationships whose source or target is the id, through the policy")
-    func referencing() async throws {
-        let t = try TemporaryStore()
+    @Test("referencing selects relationships whose source or target is the id, through the policy", arguments: TestBackend.all)
+    func referencing(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
         let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
         let group = "intrusion-set--6b0d5c53-3e8e-4b7e-9d44-0e2b1c9c2a11"
         func rel(_ n: Int, _ source: String, _ target: String, red: Bool = false) -> String {

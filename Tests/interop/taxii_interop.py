@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives `accord serve` with the OASIS taxii2-client, and raw HTTP for the error cases.
 
-Usage: .venv/bin/python Tests/interop/taxii_interop.py --accord PATH
+Usage: .venv/bin/python Tests/interop/taxii_interop.py --accord PATH [--database-server postgres://...]
 
 Starts the real server on 127.0.0.1 (a free port, a temporary data directory, a known admin
 token) and checks discovery, API root, collections, add_objects with status polling,
@@ -10,6 +10,7 @@ and the TAXII error statuses (401, 400, 404, 406, 413, 415). The last line is "N
 """
 import argparse
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -43,12 +45,32 @@ def indicator(n, modified="2020-01-01T00:00:00.000Z"):
             "valid_from": "2020-01-01T00:00:00Z"}
 
 
+DATABASE_SERVER = None
+
+
+def store_args(data):
+    """The store a server uses for `data`: that directory, or with --database-server a database
+    of that PostgreSQL server named after the directory (created on first use), so that
+    restarts and second servers on the same `data` share one store as they do on SQLite."""
+    if DATABASE_SERVER is None:
+        return ["--data", data]
+    name = "accord_" + hashlib.sha256(os.path.abspath(data).encode()).hexdigest()[:20]
+    server = urllib.parse.urlsplit(DATABASE_SERVER)
+    created = subprocess.run([os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin") + "/createdb", "-h", server.hostname,
+                              "-p", str(server.port or 5432), "-U", server.username or "postgres", name],
+                             capture_output=True, text=True)
+    if created.returncode != 0 and "already exists" not in created.stderr:
+        raise RuntimeError("createdb %s failed: %s" % (name, created.stderr))
+    return ["--database", urllib.parse.urlunsplit(server._replace(path="/" + name))]
+
+
 def start_server(accord, data, port, log_path, max_content=8 << 20, extra=(), auth_failure_limit=0):
     """Starts `accord serve`; test servers have no failed-authentication limit unless asked
     (the checks send wrong tokens on purpose, all from 127.0.0.1)."""
     env = dict(os.environ, ACCORD_ADMIN_TOKEN=TOKEN)
+    env.pop("ACCORD_DATABASE_URL", None)
     log = open(log_path, "a")
-    proc = subprocess.Popen([accord, "serve", "--data", data, "--port", str(port), "--max-content-length", str(max_content),
+    proc = subprocess.Popen([accord, "serve", *store_args(data), "--port", str(port), "--max-content-length", str(max_content),
                              "--auth-failure-limit", str(auth_failure_limit), *extra],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(400):
@@ -82,7 +104,11 @@ def raw(method, url, headers=None, body=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accord", required=True)
+    parser.add_argument("--database-server", help="run every server on PostgreSQL: a postgres:// URL of a server whose "
+                        "user may create databases (each server gets its own database)")
     args = parser.parse_args()
+    global DATABASE_SERVER
+    DATABASE_SERVER = args.database_server
     check = ic.Checks()
 
     work = tempfile.mkdtemp(prefix="accord-taxii-")

@@ -75,6 +75,13 @@ public struct AuditVerification: Sendable, Equatable {
     /// the end since).
     public var head: [UInt8]
 
+    /// Creates an outcome (backends build these).
+    public init(count: Int, failure: (sequence: Int64, reason: String)?, head: [UInt8]) {
+        self.count = count
+        self.failure = failure
+        self.head = head
+    }
+
     public static func == (a: AuditVerification, b: AuditVerification) -> Bool {
         a.count == b.count && a.head == b.head && a.failure?.sequence == b.failure?.sequence && a.failure?.reason == b.failure?.reason
     }

@@ -31,6 +31,13 @@ public struct Community: Sendable, Equatable {
     public var name: String
     /// Member organisation ids.
     public var members: [String]
+
+    /// Creates a community record.
+    public init(id: String, name: String, members: [String]) {
+        self.id = id
+        self.name = name
+        self.members = members
+    }
 }
 
 /// Organisations, communities and TLP:RED recipients: who the access contract talks about.

@@ -10,6 +10,8 @@ import STIX
 /// let report = try await store.ingest(from: source, into: collection.id, options: .init())
 /// ```
 public protocol ObjectStore: Sendable {
+    /// Where the store lives, for messages: a file path, or a database URL without its password.
+    var location: String { get }
     /// Every collection, in creation order.
     func collections() async throws -> [CollectionInfo]
     /// The collection whose id or alias is `key`, if any.
@@ -105,7 +107,8 @@ public struct IngestReport: Sendable {
     /// Elements read so far, whatever became of them.
     public var processed = 0
 
-    mutating func reject(_ r: Rejection) {
+    /// Counts a refused object, keeping its reasons while there is room.
+    public mutating func reject(_ r: Rejection) {
         rejectedCount += 1
         if rejections.count < Self.maxKeptRejections { rejections.append(r) }
     }
@@ -119,6 +122,13 @@ public struct Rejection: Sendable {
     public var id: String?
     /// The errors (and warnings) found.
     public var issues: [ValidationIssue]
+
+    /// Creates a refusal record.
+    public init(index: Int, id: String?, issues: [ValidationIssue]) {
+        self.index = index
+        self.id = id
+        self.issues = issues
+    }
 }
 
 /// A stored version as read back.
@@ -179,6 +189,18 @@ public struct CollectionInfo: Sendable, Equatable {
     public var defaultLevel: TLP = .green
     /// Whether network clients are refused writes (only the local operator fills it).
     public var readOnly = false
+
+    /// Creates a collection record (backends build these from their rows).
+    public init(id: String, alias: String, title: String, description: String?, visibility: CollectionVisibility = .public,
+                defaultLevel: TLP = .green, readOnly: Bool = false) {
+        self.id = id
+        self.alias = alias
+        self.title = title
+        self.description = description
+        self.visibility = visibility
+        self.defaultLevel = defaultLevel
+        self.readOnly = readOnly
+    }
 }
 
 /// Object counts of a store.
@@ -205,6 +227,9 @@ public struct StoreStatistics: Sendable {
 
     /// All rows, sorted by collection then type.
     public var rows: [Row]
+
+    /// Creates statistics from their rows.
+    public init(rows: [Row]) { self.rows = rows }
 }
 
 extension ObjectStore {

@@ -81,6 +81,16 @@ public struct UserInfo: Sendable, Equatable {
     public var role: Role
     /// When they were revoked, if they were.
     public var revoked: Int64?
+
+    /// Creates a user record (backends build these from their rows).
+    public init(id: String, name: String, email: String?, organisation: String, role: Role, revoked: Int64?) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.organisation = organisation
+        self.role = role
+        self.revoked = revoked
+    }
 }
 
 /// What the hub knows of a token: everything but its secret.
@@ -99,6 +109,17 @@ public struct TokenInfo: Sendable, Equatable {
     public var revoked: Int64?
     /// The user it belongs to, if it is a user's token.
     public var user: String?
+
+    /// Creates a token record (backends build these from their rows).
+    public init(id: String, name: String, role: Role, organisation: String?, expires: Int64?, revoked: Int64?, user: String?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.organisation = organisation
+        self.expires = expires
+        self.revoked = revoked
+        self.user = user
+    }
 }
 
 /// A POST body kept for ingesting in the background.
@@ -115,6 +136,16 @@ public struct PendingIngest: Sendable {
     public var organisation: String?
     /// The submitting token's id, for the audit log.
     public var actor: String?
+
+    /// Creates a record (backends build these from their rows).
+    public init(id: String, collectionID: String, received: Int64, body: [UInt8], organisation: String?, actor: String?) {
+        self.id = id
+        self.collectionID = collectionID
+        self.received = received
+        self.body = body
+        self.organisation = organisation
+        self.actor = actor
+    }
 }
 
 /// A store that can authenticate and read a page synchronously on the calling thread; the

@@ -237,6 +237,15 @@ enum SQLiteSchema {
             // order: views derived from the store update those ids instead of rebuilding.
             try db.execute(sql: "CREATE TABLE access_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, stix_id TEXT NOT NULL)")
         }
+        migrator.registerMigration("v12-shared-sessions") { db in
+            // Web sessions and failed-login counts live in the store, not in a process's memory,
+            // so that a restart keeps sessions and every node of a PostgreSQL hub shares them.
+            try db.execute(sql: """
+                CREATE TABLE web_sessions (id_sha256 BLOB PRIMARY KEY, token_id TEXT NOT NULL, csrf TEXT NOT NULL, last_used_us INTEGER NOT NULL);
+                CREATE INDEX web_sessions_by_use ON web_sessions(last_used_us);
+                CREATE TABLE auth_failures (address TEXT PRIMARY KEY, window_start_us INTEGER NOT NULL, failures INTEGER NOT NULL);
+                """)
+        }
         return migrator
     }
 }

@@ -69,7 +69,7 @@ extension SQLiteStore: AuditStore {
 
 extension AuditEntry {
     /// The entry with every U+0000 written as the text `\u0000`.
-    var escapingNUL: AuditEntry {
+    public var escapingNUL: AuditEntry {
         func clean(_ s: String?) -> String? { s.map { $0.contains("\u{0}") ? $0.replacingOccurrences(of: "\u{0}", with: "\\u0000") : $0 } }
         return AuditEntry(actor: clean(actor) ?? "", organisation: clean(organisation), action: clean(action) ?? "", target: clean(target),
                           detail: clean(detail))

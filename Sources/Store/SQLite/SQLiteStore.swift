@@ -12,6 +12,8 @@ public final class SQLiteStore: ObjectStore {
     let pool: DatabasePool
     /// Path of the database file.
     public let path: String
+    /// The database file's path.
+    public var location: String { path }
 
     /// Opens (creating if needed) the store in `directory`, migrating the schema.
     public init(directory: String) throws {
@@ -244,7 +246,7 @@ public final class SQLiteStore: ObjectStore {
     }
 }
 
-extension SQLiteStore {
+extension SQLiteStore: StoreInspection {
     /// The index rows of an object's versions, for inspection and tests.
     public func indexRows(for id: String) async throws -> (refs: Set<String>, observables: Set<String>, tlp: Int?) {
         try read { db in

@@ -1,0 +1,244 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+import STIX
+import Store
+
+/// Writes chunks of object versions inside an ingest's transaction, with COPY: one query reads
+/// the versions already stored for the chunk's ids, the rules are judged here, and what is
+/// accepted streams in with sequence numbers reserved from the table's sequence (the ingest
+/// holds the write lock, so the block is contiguous and in commit order, and numbers are never
+/// reused, even after deletions). Within a chunk every id appears once, so each version is
+/// judged against the versions stored before it exactly as the SQLite writer judges them.
+struct PostgresObjectWriter {
+    /// What became of one version.
+    enum Outcome {
+        case added
+        case unchanged
+        /// An unversioned object already stored with other content: the stored copy stays.
+        case kept(String)
+        case conflict(String)
+    }
+
+    /// Objects per chunk.
+    static let chunkSize = 2000
+
+    let db: PostgresConnection
+    let collection: Int64
+    let dateAdded: Int64
+    let owner: String?
+    /// The first sequence number this ingest reserved (nil until a chunk reserves some).
+    private(set) var firstSequenceOfIngest: Int64?
+    /// Whether the ingest's scratch table for search text exists yet.
+    private var scratchReady = false
+
+    init(db: PostgresConnection, collection: Int64, dateAdded: Int64, owner: String?) {
+        self.db = db
+        self.collection = collection
+        self.dateAdded = dateAdded
+        self.owner = owner
+    }
+
+    /// A stored version of one of the chunk's ids.
+    private struct Stored {
+        var version: Int64
+        var created: Int64?
+        var revoked: Bool
+        var owner: String?
+        var seq: Int64
+    }
+
+    /// Stores a chunk (ids unique within it); answers an outcome per object, in order.
+    mutating func insert(_ chunk: [(object: IndexedObject, index: Int)]) async throws -> [Outcome] {
+        let objects = chunk.map(\.object)
+        var existing: [String: [Stored]] = [:]
+        for row in try await db.rows(sql("""
+            SELECT stix_id, version_us, created_us, revoked, owner_org, seq FROM objects WHERE collection = $1 AND stix_id = ANY($2)
+            """, [collection, objects.map(\.id)])) {
+            existing[try row.string(0), default: []].append(Stored(version: try row.int(1), created: try row.optionalInt(2), revoked: try row.bool(3),
+                                                                  owner: try row.optionalString(4), seq: try row.int(5)))
+        }
+        var outcomes = [Outcome?](repeating: nil, count: objects.count)
+        var duplicates: [Int] = []
+        var refresh: [String] = []
+        for (i, o) in objects.enumerated() {
+            guard let versions = existing[o.id], !versions.isEmpty else { continue }
+            let version = o.modified ?? 0
+            if versions.contains(where: { $0.version == version }) {
+                duplicates.append(i)
+                continue
+            }
+            guard o.modified != nil else { continue }
+            if versions.contains(where: { $0.owner != owner }) {
+                outcomes[i] = .conflict("the object belongs to another organisation: only its owner may add versions (share a new object that refers to it instead)")
+            } else if versions.contains(where: { $0.revoked && $0.version < version }) {
+                outcomes[i] = .conflict("the object was revoked by an earlier version; revocation is final")
+            } else if versions.contains(where: { $0.created != o.created }) {
+                outcomes[i] = .conflict("created differs from the stored versions of this object; every version must keep the original created")
+            } else {
+                refresh.append(o.id)
+            }
+        }
+        if !duplicates.isEmpty {
+            var copies: [String: (seq: Int64, raw: [UInt8])] = [:]
+            for row in try await db.rows(sql("""
+                SELECT o.stix_id, o.seq, o.raw FROM objects o
+                JOIN unnest($2::text[], $3::bigint[]) AS u(id, v) ON o.stix_id = u.id AND o.version_us = u.v
+                WHERE o.collection = $1
+                """, [collection, duplicates.map { objects[$0].id }, duplicates.map { objects[$0].modified ?? 0 }])) {
+                copies[try row.string(0)] = (try row.int(1), try row.bytes(2))
+            }
+            for i in duplicates { outcomes[i] = compare(objects[i], with: copies[objects[i].id]) }
+        }
+
+        let accepted = objects.indices.filter { outcomes[$0] == nil }
+        guard !accepted.isEmpty else { return outcomes.map { $0 ?? .added } }
+        // A contiguous block of sequence numbers, in chunk order.
+        let last = try await db.rows(sql("""
+            SELECT setval(pg_get_serial_sequence('objects', 'seq'), nextval(pg_get_serial_sequence('objects', 'seq')) + $1 - 1)
+            """, [Int64(accepted.count)])).first?.int(0) ?? 0
+        let first = last - Int64(accepted.count) + 1
+        if firstSequenceOfIngest == nil { firstSequenceOfIngest = first }
+
+        var objectRows = CopyRows(), refRows = CopyRows(), observableRows = CopyRows(), searchRows = CopyRows()
+        for (n, i) in accepted.enumerated() {
+            let o = objects[i], seq = first + Int64(n)
+            outcomes[i] = .added
+            objectRows.row { r in
+                r.int(seq); r.int(collection); r.text(o.id); r.text(o.type); r.int(o.modified ?? 0); r.int(o.created); r.int(dateAdded)
+                r.text(o.specVersion); r.text(o.createdByRef); r.bool(o.revoked); r.int(o.tlp.map { Int64($0.rawValue) }); r.text(owner)
+                r.bytes(o.raw); r.text(o.versionText)
+            }
+            var refs = Set<String>()
+            for ref in o.refs where refs.insert(ref.target + "\t" + ref.property).inserted {
+                refRows.row { r in r.int(seq); r.text(ref.target); r.text(ref.property) }
+            }
+            for observable in Set(o.observables) {
+                observableRows.row { r in r.int(seq); r.text(observable.kind); r.text(observable.value) }
+            }
+            if let t = o.searchText {
+                searchRows.row { r in r.text(o.id); r.int(o.modified ?? 0); r.text(t.name); r.text(t.aliases); r.text(t.description); r.text(t.value) }
+            }
+        }
+        try await objectRows.copy(into: "objects", columns: ["seq", "collection", "stix_id", "type", "version_us", "created_us", "date_added_us",
+                                                             "spec_version", "created_by_ref", "revoked", "tlp", "owner_org", "raw", "version_text"], db)
+        try await refRows.copy(into: "object_refs", columns: ["seq", "target", "property"], db)
+        try await observableRows.copy(into: "observables", columns: ["seq", "kind", "value"], db)
+        try await PostgresStore.refreshFlags(db, collection: collection, ids: refresh)
+        if !searchRows.isEmpty {
+            if !scratchReady {
+                try await db.run(PostgresQuery(unsafeSQL: """
+                    CREATE TEMP TABLE ingest_search (stix_id text, version_us bigint, name text, aliases text, description text, value text) ON COMMIT DROP
+                    """))
+                scratchReady = true
+            }
+            try await searchRows.copy(into: "ingest_search", columns: ["stix_id", "version_us", "name", "aliases", "description", "value"], db)
+            // The latest version's text is the searchable one; an older version arriving later leaves it.
+            try await db.run(PostgresQuery(unsafeSQL: """
+                INSERT INTO search_docs(stix_id, version_us, doc)
+                SELECT u.stix_id, u.version_us, \(PostgresStore.searchDocument("u.name", "u.aliases", "u.description", "u.value")) FROM ingest_search u
+                ON CONFLICT (stix_id) DO UPDATE SET version_us = excluded.version_us, doc = excluded.doc
+                WHERE excluded.version_us >= search_docs.version_us
+                """))
+            try await db.run(PostgresQuery(unsafeSQL: "TRUNCATE ingest_search"))
+        }
+        return outcomes.map { $0 ?? .added }
+    }
+
+    /// The outcome for a version whose id and version were stored already.
+    private func compare(_ o: IndexedObject, with stored: (seq: Int64, raw: [UInt8])?) -> Outcome {
+        guard let stored else { return .conflict("the version could not be stored") }
+        if stored.raw == o.raw { return .unchanged }
+        // Same content written differently (white space, member order) is still the same version.
+        if let a = try? JSONParser.parse(stored.raw), let b = try? JSONParser.parse(o.raw), a == b { return .unchanged }
+        let earlierInBundle = firstSequenceOfIngest.map { stored.seq >= $0 } ?? false
+        if o.modified == nil {
+            // SCOs and marking definitions have no versions: two producers sending the same
+            // deterministic id with different extras is normal sharing, not an error.
+            return .kept("\(o.type) objects are not versioned; a copy with different content is already \(earlierInBundle ? "earlier in this bundle" : "stored") and is kept")
+        }
+        if earlierInBundle {
+            return .conflict("duplicate: this version (id and modified) appears earlier in the same bundle with different content")
+        }
+        return .conflict("conflict: this version (id and modified) is already stored with different content; a new version needs a later modified timestamp")
+    }
+}
+
+/// Rows in COPY's text format, built in one buffer and sent in one COPY.
+struct CopyRows {
+    private(set) var buffer = ByteBuffer()
+    private var started = false
+
+    var isEmpty: Bool { buffer.readableBytes == 0 }
+
+    /// Appends one row; `fill` writes its fields in column order.
+    mutating func row(_ fill: (inout CopyRows) -> Void) {
+        started = false
+        fill(&self)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    private mutating func separate() {
+        if started { buffer.writeInteger(UInt8(ascii: "\t")) }
+        started = true
+    }
+
+    /// A bigint field (NULL for nil).
+    mutating func int(_ v: Int64?) {
+        separate()
+        if let v { buffer.writeString(String(v)) } else { buffer.writeStaticString("\\N") }
+    }
+
+    /// A boolean field.
+    mutating func bool(_ v: Bool) {
+        separate()
+        buffer.writeInteger(v ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    }
+
+    /// A text field (NULL for nil): backslash, tab, newline and carriage return escaped.
+    mutating func text(_ v: String?) {
+        separate()
+        guard var value = v else { buffer.writeStaticString("\\N"); return }
+        value.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) in
+            if !bytes.contains(where: Self.needsEscape) {
+                buffer.writeBytes(bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x5C: buffer.writeStaticString("\\\\")
+                case 0x09: buffer.writeStaticString("\\t")
+                case 0x0A: buffer.writeStaticString("\\n")
+                case 0x0D: buffer.writeStaticString("\\r")
+                default: buffer.writeInteger(byte)
+                }
+            }
+        }
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool { byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+    /// A bytea field: `\\x` and two hex digits a byte.
+    mutating func bytes(_ v: [UInt8]) {
+        separate()
+        let digits: StaticString = "0123456789abcdef"
+        buffer.writeStaticString("\\\\x")
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: v.count * 2) { out in
+            digits.withUTF8Buffer { d in
+                for (i, byte) in v.enumerated() {
+                    out[2 * i] = d[Int(byte >> 4)]
+                    out[2 * i + 1] = d[Int(byte & 15)]
+                }
+            }
+            return v.count * 2
+        }
+    }
+
+    /// Sends the rows with COPY ... FROM STDIN (nothing when there are none).
+    func copy(into table: String, columns: [String], _ db: PostgresConnection) async throws {
+        guard !isEmpty else { return }
+        try await db.copyFrom(table: table, columns: columns, logger: PostgresStore.quiet) { writer in
+            try await writer.write(buffer)
+        }
+    }
+}
