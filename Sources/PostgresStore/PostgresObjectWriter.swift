@@ -52,8 +52,12 @@ struct PostgresObjectWriter {
     mutating func insert(_ chunk: [(object: IndexedObject, index: Int)]) async throws -> [Outcome] {
         let objects = chunk.map(\.object)
         var existing: [String: [Stored]] = [:]
+        // One index probe per id (LATERAL, kept apart by OFFSET 0 so the planner cannot merge it
+        // into a join): never a walk of the collection, whatever the statistics say about a
+        // table this transaction is filling.
         for row in try await db.rows(sql("""
-            SELECT stix_id, version_us, created_us, revoked, owner_org, seq FROM objects WHERE collection = $1 AND stix_id = ANY($2)
+            SELECT o.stix_id, o.version_us, o.created_us, o.revoked, o.owner_org, o.seq FROM unnest($2::text[]) AS u(id)
+            CROSS JOIN LATERAL (SELECT * FROM objects v WHERE v.collection = $1 AND v.stix_id = u.id OFFSET 0) o
             """, [collection, objects.map(\.id)])) {
             existing[try row.string(0), default: []].append(Stored(version: try row.int(1), created: try row.optionalInt(2), revoked: try row.bool(3),
                                                                   owner: try row.optionalString(4), seq: try row.int(5)))

@@ -21,6 +21,10 @@ extension PostgresStore {
             // One writer at a time across nodes: sequence numbers in commit order, and
             // date_added strictly after every earlier ingest's.
             try await db.run(sql("SELECT pg_advisory_xact_lock($1)", [Self.writeLock]))
+            // Rows this transaction adds are invisible to the statistics until it commits: on a
+            // young table the planner would scan all objects for each chunk's id lookup (a 1M
+            // bundle into an empty store became quadratic). Every lookup here has an index.
+            try await db.run(sql("SET LOCAL enable_seqscan = off", []))
             guard let collection = try await db.rows(sql("SELECT num FROM collections WHERE id = $1", [collectionID])).first?.int(0) else {
                 throw StoreError.unknownCollection(collectionID)
             }

@@ -46,6 +46,9 @@ public final class PostgresStore: ObjectStore, Sendable {
         var config = configuration
         config.options.maximumConnections = maximumConnections
         config.options.minimumConnections = 0
+        // JIT compiles plans whose estimated cost is high, which a large table's index scans
+        // can reach: tens of milliseconds of compiling for a page that takes one to read.
+        config.options.additionalStartupParameters = [("jit", "off")]
         let client = PostgresClient(configuration: config, backgroundLogger: quiet)
         let store = PostgresStore(client: client, location: location)
         do {

@@ -28,7 +28,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
-from taxii_interop import free_port, start_server, stop_server  # noqa: E402
+from taxii_interop import free_port, start_server, stop_server, store_args, use_database_server, database_server_from  # noqa: E402
 
 TAXII = "application/taxii+json;version=2.1"
 TLP = {"clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
@@ -77,13 +77,15 @@ class Client:
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--accord", required=True)
+    use_database_server(p)
     args = p.parse_args()
+    database_server_from(args)
     check = ic.Checks()
     work = tempfile.mkdtemp(prefix="accord-access-")
     data = os.path.join(work, "data")
 
     def cli(*argv):
-        r = subprocess.run([args.accord, *argv, "--data", data], capture_output=True, text=True)
+        r = subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("accord %s: %s" % (" ".join(argv), r.stderr))
         return r.stdout.strip()
@@ -101,7 +103,7 @@ def main():
                          (["org", "add", "KrCERT", "--country", "KR"], "already exists"),
                          (["token", "create", "--org", "Nobody", "--role", "reader"], "no organisation"),
                          (["token", "create", "--org", "KrCERT", "--role", "owner"], "--role must be")):
-        r = subprocess.run([args.accord, *argv, "--data", data], capture_output=True, text=True)
+        r = subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True)
         check(r.returncode != 0 and needle in r.stderr, "accord %s fails clearly" % " ".join(argv), r.stderr)
     tok = {}
     for key, org, role in (("kr_editor", "KrCERT", "editor"), ("jp_reader", "JPCERT", "reader"), ("jp_editor", "JPCERT", "editor"),
@@ -162,7 +164,7 @@ def main():
         exported = json.loads(cli("export", "--collection", "open", "--as", "Outsider"))
         check(sorted(o["id"] for o in exported["objects"]) == [indicator(20)["id"]],
               "accord export --as an organisation holds what it may read over TAXII (AMBER, not another's RED)", exported)
-        r = subprocess.run([args.accord, "export", "--collection", "kr-jp", "--as", "Outsider", "--data", data], capture_output=True, text=True)
+        r = subprocess.run([args.accord, "export", "--collection", "kr-jp", "--as", "Outsider", *store_args(data)], capture_output=True, text=True)
         check(r.returncode != 0 and "no collection" in r.stderr, "... and a collection hidden from it is absent", r.stderr)
         everything = json.loads(cli("export", "--as", "Outsider"))
         check(red not in {o["id"] for o in everything["objects"]}, "... also when exporting every collection")
@@ -239,7 +241,7 @@ def audit_log(accord, data, check):
     import sqlite3
 
     def run(*argv):
-        return subprocess.run([accord, *argv, "--data", data], capture_output=True, text=True)
+        return subprocess.run([accord, *argv, *store_args(data)], capture_output=True, text=True)
 
     verify = run("audit", "verify")
     check(verify.returncode == 0 and "intact" in verify.stdout, "accord audit verify passes on an untouched store", verify.stdout + verify.stderr)
@@ -252,11 +254,26 @@ def audit_log(accord, data, check):
     red_reads = [line for line in tail.splitlines() if "\tobjects.read.red\t" in line]
     check(red_reads and all("indicator--" in line for line in red_reads), "each TLP:RED read is logged with the objects' ids", red_reads[:2])
     check(not any(tok in tail for tok in ("acc_",)), "no token secret appears in the audit log")
+    tampering = (("edited", "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 3", "record 3"),
+                 ("removed", "DELETE FROM audit_log WHERE seq = 4", "record 5"),
+                 ("reordered", None, "record 5"))
+    swap = ["UPDATE audit_log SET seq = -5 WHERE seq = 5", "UPDATE audit_log SET seq = 5 WHERE seq = 6", "UPDATE audit_log SET seq = 6 WHERE seq = -5"]
+    store = store_args(data)
+    if store[0] == "--database":
+        # PostgreSQL: the same edits with psql, the log restored from a copy between them.
+        def psql(statements):
+            return subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", store[1]] + sum((["-c", x] for x in statements), []),
+                                  capture_output=True, text=True)
+        psql(["DROP TABLE IF EXISTS audit_pristine", "CREATE TABLE audit_pristine AS SELECT * FROM audit_log"])
+        for what, sql, needle in tampering:
+            done = psql(["DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_pristine"] + (swap if sql is None else [sql]))
+            r = run("audit", "verify")
+            check(done.returncode == 0 and r.returncode != 0 and needle in r.stderr,
+                  "accord audit verify fails on a store with a record %s with psql" % what, done.stderr + r.stdout + r.stderr)
+        return
     path = os.path.join(data, "accord.sqlite")
     pristine = open(path, "rb").read()
-    for what, sql, needle in (("edited", "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 3", "record 3"),
-                              ("removed", "DELETE FROM audit_log WHERE seq = 4", "record 5"),
-                              ("reordered", None, "record 5")):
+    for what, sql, needle in tampering:
         with open(path, "wb") as f:
             f.write(pristine)
         for suffix in ("-wal", "-shm"):
@@ -264,9 +281,8 @@ def audit_log(accord, data, check):
                 os.remove(path + suffix)
         db = sqlite3.connect(path)
         if sql is None:  # swap records 5 and 6
-            db.execute("UPDATE audit_log SET seq = -5 WHERE seq = 5")
-            db.execute("UPDATE audit_log SET seq = 5 WHERE seq = 6")
-            db.execute("UPDATE audit_log SET seq = 6 WHERE seq = -5")
+            for statement in swap:
+                db.execute(statement)
         else:
             db.execute(sql)
         db.commit()
@@ -274,7 +290,6 @@ def audit_log(accord, data, check):
         r = run("audit", "verify")
         check(r.returncode != 0 and needle in r.stderr, "accord audit verify fails on a store with a record %s by the sqlite3 shell" % what,
               r.stdout + r.stderr)
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -25,7 +25,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
-from taxii_interop import TOKEN, free_port, start_server, stop_server  # noqa: E402
+from taxii_interop import TOKEN, free_port, start_server, stop_server, store_args, use_database_server, database_server_from  # noqa: E402
 
 TAXII = "application/taxii+json;version=2.1"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
@@ -62,13 +62,15 @@ def http(method, url, token=None, body=None, content_type="application/json", ac
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--accord", required=True)
+    use_database_server(p)
     args = p.parse_args()
+    database_server_from(args)
     check = ic.Checks()
     work = tempfile.mkdtemp(prefix="accord-match-")
     data = os.path.join(work, "data")
 
     def cli(*argv, stdin=None):
-        r = subprocess.run([args.accord, *argv, "--data", data], capture_output=True, text=True, input=stdin)
+        r = subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True, input=stdin)
         return r
 
     def ok(*argv):

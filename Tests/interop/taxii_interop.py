@@ -64,6 +64,18 @@ def store_args(data):
     return ["--database", urllib.parse.urlunsplit(server._replace(path="/" + name))]
 
 
+def use_database_server(parser):
+    """Adds --database-server to a script's options; call `database_server_from(args)` after parsing."""
+    parser.add_argument("--database-server", help="run every server and command on PostgreSQL: a postgres:// URL of a server "
+                        "whose user may create databases (each data directory becomes a database of its own)")
+
+
+def database_server_from(args):
+    """Makes `store_args` (and so `start_server`) use the PostgreSQL server the options named."""
+    global DATABASE_SERVER
+    DATABASE_SERVER = args.database_server
+
+
 def start_server(accord, data, port, log_path, max_content=8 << 20, extra=(), auth_failure_limit=0):
     """Starts `accord serve`; test servers have no failed-authentication limit unless asked
     (the checks send wrong tokens on purpose, all from 127.0.0.1)."""
@@ -104,11 +116,9 @@ def raw(method, url, headers=None, body=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accord", required=True)
-    parser.add_argument("--database-server", help="run every server on PostgreSQL: a postgres:// URL of a server whose "
-                        "user may create databases (each server gets its own database)")
+    use_database_server(parser)
     args = parser.parse_args()
-    global DATABASE_SERVER
-    DATABASE_SERVER = args.database_server
+    database_server_from(args)
     check = ic.Checks()
 
     work = tempfile.mkdtemp(prefix="accord-taxii-")

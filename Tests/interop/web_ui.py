@@ -37,7 +37,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
-from taxii_interop import TAXII, TOKEN, free_port, start_server, stop_server  # noqa: E402
+from taxii_interop import TAXII, TOKEN, free_port, start_server, stop_server, store_args, use_database_server, database_server_from  # noqa: E402
 
 import networkx  # noqa: E402
 from taxii2client.v21 import Server, as_pages  # noqa: E402
@@ -115,13 +115,15 @@ def incident_ext(bundle):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--accord", required=True)
+    use_database_server(p)
     args = p.parse_args()
+    database_server_from(args)
     check = ic.Checks()
     work = tempfile.mkdtemp(prefix="accord-web-")
     data = os.path.join(work, "data")
 
     def ok(*argv):
-        r = subprocess.run([args.accord, *argv, "--data", data], capture_output=True, text=True)
+        r = subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("accord %s: %s" % (" ".join(argv), r.stderr))
         return r.stdout.strip()
