@@ -11,14 +11,7 @@ import Store
 /// reused, even after deletions). Within a chunk every id appears once, so each version is
 /// judged against the versions stored before it exactly as the SQLite writer judges them.
 struct PostgresObjectWriter {
-    /// What became of one version.
-    enum Outcome {
-        case added
-        case unchanged
-        /// An unversioned object already stored with other content: the stored copy stays.
-        case kept(String)
-        case conflict(String)
-    }
+    typealias Outcome = WriteOutcome
 
     /// Objects per chunk.
     static let chunkSize = 2000

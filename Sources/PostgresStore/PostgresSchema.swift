@@ -24,18 +24,20 @@ enum PostgresSchema {
                 default_tlp bigint NOT NULL DEFAULT 1,
                 read_only boolean NOT NULL DEFAULT false
             );
+            -- Identifiers, types and values compare byte by byte (COLLATE "C"): the order SQLite
+            -- uses, and index comparisons without the locale's rules.
             -- seq is the total order of the store, handed out under the write lock, so in commit
             -- order; date_added_us never decreases with seq. raw keeps the bytes as received
             -- (jsonb would reorder members and drop duplicates: clients get what was sent).
             CREATE TABLE objects (
                 seq bigserial PRIMARY KEY,
                 collection bigint NOT NULL REFERENCES collections(num),
-                stix_id text NOT NULL,
-                type text NOT NULL,
+                stix_id text COLLATE "C" NOT NULL,
+                type text COLLATE "C" NOT NULL,
                 version_us bigint NOT NULL,
                 created_us bigint,
                 date_added_us bigint NOT NULL,
-                spec_version text NOT NULL,
+                spec_version text COLLATE "C" NOT NULL,
                 created_by_ref text,
                 revoked boolean NOT NULL DEFAULT false,
                 tlp bigint,
@@ -52,21 +54,21 @@ enum PostgresSchema {
             -- check per row would slow bulk ingest for nothing).
             CREATE TABLE object_refs (
                 seq bigint NOT NULL,
-                target text NOT NULL,
-                property text NOT NULL,
+                target text COLLATE "C" NOT NULL,
+                property text COLLATE "C" NOT NULL,
                 PRIMARY KEY (seq, target, property)
             );
             CREATE INDEX object_refs_by_target ON object_refs(target);
             CREATE TABLE observables (
                 seq bigint NOT NULL,
-                kind text NOT NULL,
-                value text NOT NULL,
+                kind text COLLATE "C" NOT NULL,
+                value text COLLATE "C" NOT NULL,
                 PRIMARY KEY (seq, kind, value)
             );
             CREATE INDEX observables_by_value ON observables(value, kind);
             CREATE TABLE meta (key text PRIMARY KEY, value bigint NOT NULL);
             INSERT INTO meta(key, value) VALUES ('last_date_added_us', 0), ('generation', 0), ('reshape', 0);
-            CREATE TABLE access_changes (seq bigserial PRIMARY KEY, stix_id text NOT NULL);
+            CREATE TABLE access_changes (seq bigserial PRIMARY KEY, stix_id text COLLATE "C" NOT NULL);
             """),
         (2, "directory-tokens-audit", """
             CREATE TABLE organisations (
@@ -138,7 +140,7 @@ enum PostgresSchema {
         (3, "search", """
             -- One document per object id, from its latest version: names weigh most, then
             -- aliases, values and patterns, then descriptions ('simple': no stemming, as FTS5).
-            CREATE TABLE search_docs (stix_id text PRIMARY KEY, version_us bigint NOT NULL, doc tsvector NOT NULL);
+            CREATE TABLE search_docs (stix_id text COLLATE "C" PRIMARY KEY, version_us bigint NOT NULL, doc tsvector NOT NULL);
             CREATE INDEX search_docs_by_words ON search_docs USING gin(doc);
             """),
         (4, "shared-sessions", """

@@ -37,20 +37,7 @@ extension PostgresStore {
                 guard !chunk.isEmpty else { return }
                 let outcomes = try await writer.insert(chunk)
                 for ((object, index), outcome) in zip(chunk, outcomes) {
-                    if options.recordAccepted, case .conflict = outcome {} else if options.recordAccepted {
-                        report.accepted.append((object.id, object.versionText))
-                    }
-                    switch outcome {
-                    case .added: report.added += 1
-                    case .unchanged: report.unchanged += 1
-                    case .kept(let reason):
-                        report.unchanged += 1
-                        if report.notices.count < IngestReport.maxKeptRejections {
-                            report.notices.append(Rejection(index: index, id: object.id, issues: [.init(.warning, path: "$", reason: reason)]))
-                        }
-                    case .conflict(let reason):
-                        report.reject(Rejection(index: index, id: object.id, issues: [.init(.error, path: "$", reason: reason)]))
-                    }
+                    report.record(outcome, id: object.id, version: object.versionText, index: index, recordAccepted: options.recordAccepted)
                 }
                 chunk.removeAll(keepingCapacity: true)
                 idsInChunk.removeAll(keepingCapacity: true)

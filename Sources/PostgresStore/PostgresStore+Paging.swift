@@ -16,7 +16,7 @@ extension PostgresStore {
             FROM collections c WHERE id = $1 OR alias = $1 ORDER BY id = $1 DESC LIMIT 1
             """, [key, viewer.organisation ?? ""])).first else { return nil }
         let member = try row.bool(4)
-        let visibility = Self.visibility(kind: try row.string(1), owner: try row.optionalString(2))
+        let visibility = CollectionVisibility(kind: try row.string(1), owner: try row.optionalString(2))
         let reach = AccessPolicy.reach(viewer, visibility: visibility) { _ in member }
         return try reach.map { (try row.int(0), $0, try row.int(3)) }
     }

@@ -119,26 +119,8 @@ public final class PostgresStore: ObjectStore, Sendable {
 
     static func collection(_ row: PostgresRandomAccessRow) throws -> CollectionInfo {
         CollectionInfo(id: try row.string(0), alias: try row.string(1), title: try row.string(2), description: try row.optionalString(3),
-                       visibility: visibility(kind: try row.string(4), owner: try row.optionalString(5)),
+                       visibility: CollectionVisibility(kind: try row.string(4), owner: try row.optionalString(5)),
                        defaultLevel: TLP(rawValue: Int(try row.int(6))) ?? .red, readOnly: try row.bool(7))
-    }
-
-    /// The stored form of a visibility: its kind and owner columns.
-    static func columns(_ visibility: CollectionVisibility) -> (String, String?) {
-        switch visibility {
-        case .public: return ("public", nil)
-        case .community(let id): return ("community", id)
-        case .privateTo(let id): return ("private", id)
-        }
-    }
-
-    /// A visibility from its columns; an unknown kind reads as private to nobody (hidden).
-    static func visibility(kind: String, owner: String?) -> CollectionVisibility {
-        switch kind {
-        case "public": return .public
-        case "community": return .community(owner ?? "")
-        default: return .privateTo(owner ?? "")
-        }
     }
 
     public func collections() async throws -> [CollectionInfo] {
@@ -154,7 +136,7 @@ public final class PostgresStore: ObjectStore, Sendable {
                                  defaultLevel: TLP, readOnly: Bool) async throws -> CollectionInfo {
         let info = CollectionInfo(id: STIXUUID.random().description, alias: alias, title: title, description: description,
                                   visibility: visibility, defaultLevel: defaultLevel, readOnly: readOnly)
-        let (kind, owner) = Self.columns(visibility)
+        let (kind, owner) = visibility.columns
         try await transaction { db in
             // Two nodes creating the same alias at once: the unique index decides, the lock names it.
             try await db.run(sql("LOCK TABLE collections IN SHARE ROW EXCLUSIVE MODE", []))

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import STIX
 import Store
 import Testing
@@ -149,5 +150,26 @@ struct HubStateTests {
         #expect(partial.committed && partial.added == 1 && partial.rejectedCount == 1)
         #expect(try await t.raws().count == 2)
         #expect(try await t.store.integrityCheck() == ["ok"])
+    }
+}
+
+/// PostgreSQL only: several nodes start on one database at the same moment.
+@Suite("PostgreSQL nodes starting together")
+struct ConcurrentStartTests {
+    @Test("four stores opening one fresh database at once all migrate it without error, and agree", .enabled(if: TestBackend.all.contains(.postgres)))
+    func concurrentMigrations() async throws {
+        guard let server = TestBackend.serverURL else {
+            throw StoreError.unusableDirectory("ACCORD_REQUIRE_POSTGRES=1 but ACCORD_TEST_DATABASE_URL names no PostgreSQL server")
+        }
+        let url = try await PostgresStore.createDatabase("accord_test_start_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+                                                         on: server)
+        let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresStore.open(url: url) } }
+            return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
+        }
+        #expect(stores.count == 4)
+        let c = try await stores[0].createCollection(alias: "c", title: "c", description: nil)
+        for store in stores { #expect(try await store.collection("c") == c) }
+        #expect(try await stores[3].integrityCheck() == ["ok"])
     }
 }

@@ -23,6 +23,8 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
+import uuid
 
 # Byte budget for the file arguments of one Accord run. Linux allows much
 # more (ARG_MAX is usually 2 MiB, shared with the environment), so this
@@ -182,3 +184,40 @@ class Checks:
         """Prints "N passed, N failed"; returns the exit status."""
         final_line(self.passed, self.failed)
         return 1 if self.failed else 0
+
+
+class PostgresDatabases:
+    """Fresh databases on a PostgreSQL server (a postgres:// URL whose user may create
+    databases), made with the server's own client programs and dropped by `drop_all`."""
+
+    def __init__(self, server_url, prefix):
+        self.server = urllib.parse.urlsplit(server_url)
+        self.prefix = prefix
+        self.created = []
+        self.bin = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+
+    def conn(self):
+        return ["-h", self.server.hostname, "-p", str(self.server.port or 5432), "-U", self.server.username or "postgres"]
+
+    def create(self, label):
+        """A new empty database; its name."""
+        name = "%s_%s_%d_%s" % (self.prefix, label, os.getpid(), uuid.uuid4().hex[:8])
+        done = subprocess.run([self.bin + "/createdb", *self.conn(), name], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError("createdb %s failed: %s" % (name, done.stderr))
+        self.created.append(name)
+        return name
+
+    def url(self, name):
+        return urllib.parse.urlunsplit(self.server._replace(path="/" + name))
+
+    def query(self, name, sql, timeout=30):
+        """psql's answer to one statement in database `name` (a name or a URL): (ok, text)."""
+        if "://" in name:
+            name = urllib.parse.urlsplit(name).path.lstrip("/")
+        done = subprocess.run([self.bin + "/psql", *self.conn(), "-d", name, "-Atc", sql], capture_output=True, text=True, timeout=timeout)
+        return done.returncode == 0, (done.stdout if done.returncode == 0 else done.stderr).strip()
+
+    def drop_all(self):
+        for name in self.created:
+            subprocess.run([self.bin + "/dropdb", *self.conn(), "--if-exists", name], capture_output=True)

@@ -62,7 +62,6 @@ import interop_common as ic  # noqa: E402
 
 TOKEN = "interop-" + "0123456789abcdef" * 3
 TAXII = "application/taxii+json;version=2.1"
-PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 TLP = {"clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
        "green": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
        "amber": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
@@ -128,32 +127,18 @@ def headers_for(token, post=False):
     return h
 
 
-class Databases:
-    """Fresh databases on the PostgreSQL server of --database-server."""
+class Databases(ic.PostgresDatabases):
+    """Fresh databases on the PostgreSQL server of --database-server, named by URL."""
 
     def __init__(self, server_url):
-        self.server = urllib.parse.urlsplit(server_url)
-        self.created = []
-
-    def conn(self):
-        return ["-h", self.server.hostname, "-p", str(self.server.port or 5432), "-U", self.server.username or "postgres"]
+        super().__init__(server_url, "accord_migrate")
 
     def create(self, label):
-        name = "accord_migrate_%s_%d_%s" % (label, os.getpid(), uuid.uuid4().hex[:8])
-        done = subprocess.run([PG_BIN + "/createdb", *self.conn(), name], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError("createdb %s failed: %s" % (name, done.stderr))
-        self.created.append(name)
-        return urllib.parse.urlunsplit(self.server._replace(path="/" + name))
+        return self.url(super().create(label))
 
-    def query(self, url, sql):
-        name = urllib.parse.urlsplit(url).path.lstrip("/")
-        done = subprocess.run([PG_BIN + "/psql", *self.conn(), "-d", name, "-Atc", sql], capture_output=True, text=True, timeout=30)
-        return done.stdout.strip() if done.returncode == 0 else "psql failed: " + done.stderr.strip()
-
-    def drop_all(self):
-        for name in self.created:
-            subprocess.run([PG_BIN + "/dropdb", *self.conn(), "--if-exists", name], capture_output=True)
+    def query(self, url, sql, timeout=30):
+        ok, text = super().query(url, sql, timeout)
+        return text if ok else "psql failed: " + text
 
 
 class Server:

@@ -58,7 +58,6 @@ TOKEN = "interop-" + "0123456789abcdef" * 3
 TAXII = "application/taxii+json;version=2.1"
 BEARER = {"Accept": TAXII, "Authorization": "Bearer " + TOKEN}
 POST_HEADERS = dict(BEARER, **{"Content-Type": TAXII})
-PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 # PostgresStore.writeLock (0x4143434F52443031) as pg_locks shows a bigint advisory key.
 WRITE_LOCK_CLASSID, WRITE_LOCK_OBJID = 0x4143434F, 0x52443031
 
@@ -92,40 +91,21 @@ def as_json(body):
         return {"unparsed": body[:500] if isinstance(body, (bytes, str)) else body}
 
 
-class Database:
+class Database(ic.PostgresDatabases):
     """Fresh databases on the PostgreSQL server of --database-server."""
 
     def __init__(self, server_url):
-        self.server = urllib.parse.urlsplit(server_url)
-        self.created = []
+        super().__init__(server_url, "accord_nodes")
 
-    def _conn(self):
-        return ["-h", self.server.hostname, "-p", str(self.server.port or 5432), "-U", self.server.username or "postgres"]
-
-    def create(self, label):
-        name = "accord_nodes_%s_%d_%s" % (label, os.getpid(), uuid.uuid4().hex[:8])
-        done = subprocess.run([PG_BIN + "/createdb", *self._conn(), name], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError("createdb %s failed: %s" % (name, done.stderr))
-        self.created.append(name)
-        return name
-
-    def url(self, name):
-        return urllib.parse.urlunsplit(self.server._replace(path="/" + name))
-
-    def query(self, name, sql):
+    def value(self, name, sql):
         """One value from psql (for evidence only: what the server is doing right now)."""
-        done = subprocess.run([PG_BIN + "/psql", *self._conn(), "-d", name, "-Atc", sql], capture_output=True, text=True, timeout=20)
-        return done.stdout.strip() if done.returncode == 0 else None
+        ok, text = self.query(name, sql, timeout=20)
+        return text if ok else None
 
     def write_lock_held(self, name):
-        return self.query(name, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %d AND objid = %d "
+        return self.value(name, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %d AND objid = %d "
                                 "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                                 % (WRITE_LOCK_CLASSID, WRITE_LOCK_OBJID)) not in (None, "0")
-
-    def drop_all(self):
-        for name in self.created:
-            subprocess.run([PG_BIN + "/dropdb", *self._conn(), "--if-exists", name], capture_output=True)
 
 
 class Node:

@@ -11,6 +11,27 @@ public enum CollectionVisibility: Sendable, Hashable {
     case privateTo(String)
 }
 
+extension CollectionVisibility {
+    /// The stored form: a kind (`public`, `community`, `private`) and an owner (community or
+    /// organisation id), as both backends keep it.
+    public var columns: (kind: String, owner: String?) {
+        switch self {
+        case .public: return ("public", nil)
+        case .community(let id): return ("community", id)
+        case .privateTo(let id): return ("private", id)
+        }
+    }
+
+    /// A visibility from its stored columns; an unknown kind reads as private to nobody (hidden).
+    public init(kind: String, owner: String?) {
+        switch kind {
+        case "public": self = .public
+        case "community": self = .community(owner ?? "")
+        default: self = .privateTo(owner ?? "")
+        }
+    }
+}
+
 /// Who is reading.
 public enum Viewer: Sendable, Hashable {
     /// The local operator (command line on the store's own files): no policy applies, since

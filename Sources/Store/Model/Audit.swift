@@ -87,6 +87,40 @@ public struct AuditVerification: Sendable, Equatable {
     }
 }
 
+/// Checks an audit chain record by record, in sequence order: the one verification every
+/// backend runs over its rows.
+public struct AuditChainCheck: Sendable {
+    /// Records checked so far.
+    public private(set) var count = 0
+    private var expectedSequence: Int64 = 1
+    private var previous = AuditRecord.origin
+
+    /// Starts at the chain's origin.
+    public init() {}
+
+    /// Checks the next record; the outcome when it breaks the chain (checking stops there).
+    public mutating func check(_ record: AuditRecord) -> AuditVerification? {
+        count += 1
+        let failure: String?
+        if record.sequence != expectedSequence {
+            failure = "expected record \(expectedSequence) here: records were removed or renumbered"
+        } else if record.previousHash != previous {
+            failure = "its previous hash does not match record \(expectedSequence - 1): records were removed, reordered or rewritten"
+        } else if record.hash != AuditRecord.hash(previous: previous, sequence: record.sequence, time: record.time, entry: record.entry) {
+            failure = "its content does not match its hash: the record was edited"
+        } else {
+            failure = nil
+        }
+        if let failure { return AuditVerification(count: count, failure: (record.sequence, failure), head: previous) }
+        previous = record.hash
+        expectedSequence += 1
+        return nil
+    }
+
+    /// The outcome of a chain that broke nowhere.
+    public var intact: AuditVerification { AuditVerification(count: count, failure: nil, head: previous) }
+}
+
 /// An append-only, hash-chained log of authentications, writes and administrative changes.
 /// Each record carries the hash of the one before, so an edited, removed or reordered record
 /// breaks the chain from that point on.

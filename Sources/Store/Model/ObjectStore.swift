@@ -114,6 +114,39 @@ public struct IngestReport: Sendable {
     }
 }
 
+/// What a backend's writer did with one object version.
+public enum WriteOutcome: Sendable {
+    /// Stored as a new version.
+    case added
+    /// The same version with the same content was stored already.
+    case unchanged
+    /// An unversioned object already stored with other content: the stored copy stays.
+    case kept(String)
+    /// Refused, with the reason.
+    case conflict(String)
+}
+
+extension IngestReport {
+    /// Counts what the writer did with the object at `index` of the bundle (and, when asked,
+    /// records it as accepted): the one bookkeeping every backend shares.
+    public mutating func record(_ outcome: WriteOutcome, id: String, version: String?, index: Int, recordAccepted: Bool) {
+        if recordAccepted, case .conflict = outcome {} else if recordAccepted {
+            accepted.append((id, version))
+        }
+        switch outcome {
+        case .added: added += 1
+        case .unchanged: unchanged += 1
+        case .kept(let reason):
+            unchanged += 1
+            if notices.count < IngestReport.maxKeptRejections {
+                notices.append(Rejection(index: index, id: id, issues: [.init(.warning, path: "$", reason: reason)]))
+            }
+        case .conflict(let reason):
+            reject(Rejection(index: index, id: id, issues: [.init(.error, path: "$", reason: reason)]))
+        }
+    }
+}
+
 /// One refused object and why.
 public struct Rejection: Sendable {
     /// Position in the objects list.

@@ -5,13 +5,7 @@ import STIX
 
 /// Inserts object versions and their index rows with cached statements inside one transaction.
 struct SQLiteObjectWriter {
-    enum Outcome {
-        case added
-        case unchanged
-        /// An unversioned object already stored with other content: the stored copy stays.
-        case kept(String)
-        case conflict(String)
-    }
+    typealias Outcome = WriteOutcome
 
     private let db: Database
     private let collection: Int64

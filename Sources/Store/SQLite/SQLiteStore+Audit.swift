@@ -35,28 +35,12 @@ extension SQLiteStore: AuditStore {
 
     public func verifyAudit() async throws -> AuditVerification {
         try read { db in
-            var expectedSequence: Int64 = 1
-            var previous = AuditRecord.origin
-            var count = 0
+            var chain = AuditChainCheck()
             let rows = try Row.fetchCursor(db, sql: "SELECT seq, at_us, actor, organisation, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq")
             while let row = try rows.next() {
-                let record = Self.auditRecord(row)
-                count += 1
-                let failure: String?
-                if record.sequence != expectedSequence {
-                    failure = "expected record \(expectedSequence) here: records were removed or renumbered"
-                } else if record.previousHash != previous {
-                    failure = "its previous hash does not match record \(expectedSequence - 1): records were removed, reordered or rewritten"
-                } else if record.hash != AuditRecord.hash(previous: previous, sequence: record.sequence, time: record.time, entry: record.entry) {
-                    failure = "its content does not match its hash: the record was edited"
-                } else {
-                    failure = nil
-                }
-                if let failure { return AuditVerification(count: count, failure: (record.sequence, failure), head: previous) }
-                previous = record.hash
-                expectedSequence += 1
+                if let broken = chain.check(Self.auditRecord(row)) { return broken }
             }
-            return AuditVerification(count: count, failure: nil, head: previous)
+            return chain.intact
         }
     }
 

@@ -23,7 +23,7 @@ extension SQLiteStore {
         lookup.bind(1, key)
         guard try lookup.nextRow(db) else { return nil }
         let num = lookup.int64(0), defaultLevel = lookup.int64(3)
-        let visibility = Self.visibility(kind: lookup.text(1) ?? "", owner: lookup.text(2))
+        let visibility = CollectionVisibility(kind: lookup.text(1) ?? "", owner: lookup.text(2))
         let reach = try AccessPolicy.reach(viewer, visibility: visibility) { community in
             try isMember(db, community: community, organisation: viewer.organisation ?? "")
         }

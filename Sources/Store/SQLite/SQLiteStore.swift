@@ -72,7 +72,7 @@ public final class SQLiteStore: ObjectStore {
                                  defaultLevel: TLP, readOnly: Bool) async throws -> CollectionInfo {
         let info = CollectionInfo(id: STIXUUID.random().description, alias: alias, title: title, description: description,
                                   visibility: visibility, defaultLevel: defaultLevel, readOnly: readOnly)
-        let (kind, owner) = Self.columns(visibility)
+        let (kind, owner) = visibility.columns
         try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE alias = ?", arguments: [alias]) == true {
                 throw StoreError.duplicateAlias(alias)
@@ -94,24 +94,6 @@ public final class SQLiteStore: ObjectStore {
                 """, arguments: [info.id, alias, title, description, Self.nowMicros(), kind, owner, defaultLevel.rawValue, readOnly])
         }
         return info
-    }
-
-    /// The stored form of a visibility: its kind and owner columns.
-    static func columns(_ visibility: CollectionVisibility) -> (String, String?) {
-        switch visibility {
-        case .public: return ("public", nil)
-        case .community(let id): return ("community", id)
-        case .privateTo(let id): return ("private", id)
-        }
-    }
-
-    /// A visibility from its columns; an unknown kind reads as private to nobody (hidden).
-    static func visibility(kind: String, owner: String?) -> CollectionVisibility {
-        switch kind {
-        case "public": return .public
-        case "community": return .community(owner ?? "")
-        default: return .privateTo(owner ?? "")
-        }
     }
 
     public func ingest(from source: some IngestSource, into collectionID: String, options: IngestOptions) async throws -> IngestReport {
@@ -143,21 +125,8 @@ public final class SQLiteStore: ObjectStore {
                         case .valid(let object, let index, let warnings):
                             report.warningCount += warnings.count
                             if report.rejectedCount > 0 && !options.partial { continue }
-                            let outcome = try writer.insert(object)
-                            if options.recordAccepted, case .conflict = outcome {} else if options.recordAccepted {
-                                report.accepted.append((object.id, object.versionText))
-                            }
-                            switch outcome {
-                            case .added: report.added += 1
-                            case .unchanged: report.unchanged += 1
-                            case .kept(let reason):
-                                report.unchanged += 1
-                                if report.notices.count < IngestReport.maxKeptRejections {
-                                    report.notices.append(Rejection(index: index, id: object.id, issues: [.init(.warning, path: "$", reason: reason)]))
-                                }
-                            case .conflict(let reason):
-                                report.reject(Rejection(index: index, id: object.id, issues: [.init(.error, path: "$", reason: reason)]))
-                            }
+                            report.record(try writer.insert(object), id: object.id, version: object.versionText, index: index,
+                                          recordAccepted: options.recordAccepted)
                         }
                     }
                     options.progress?(report)
@@ -199,7 +168,7 @@ public final class SQLiteStore: ObjectStore {
 
     static func collection(_ row: Row) -> CollectionInfo {
         CollectionInfo(id: row[0], alias: row[1], title: row[2], description: row[3],
-                       visibility: visibility(kind: row[4], owner: row[5]), defaultLevel: TLP(rawValue: row[6]) ?? .red, readOnly: row[7])
+                       visibility: CollectionVisibility(kind: row[4], owner: row[5]), defaultLevel: TLP(rawValue: row[6]) ?? .red, readOnly: row[7])
     }
 
     public func generation() async throws -> Int64 {
