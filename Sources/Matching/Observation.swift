@@ -146,8 +146,8 @@ extension Observation {
     }
 }
 
-/// An object id as a dictionary key: hashed on its length and last bytes only (the random part
-/// of a UUID), since hashing all of a 50-byte id dominated building observations.
+/// An object id as a dictionary key, hashed and compared as its UTF-8 bytes: as Python's
+/// dictionaries in stix2-matcher compare them, and without the normalisation a `String` key costs.
 struct ObjectKey: Hashable {
     let id: String
 
@@ -155,17 +155,10 @@ struct ObjectKey: Hashable {
 
     func hash(into hasher: inout Hasher) {
         var id = id
-        id.withUTF8 { bytes in
-            hasher.combine(bytes.count)
-            guard bytes.count >= 8 else {
-                for b in bytes { hasher.combine(b) }
-                return
-            }
-            hasher.combine(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[(bytes.count - 8)...]).loadUnaligned(as: UInt64.self))
-        }
+        id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    static func == (a: ObjectKey, b: ObjectKey) -> Bool { a.id == b.id }
+    static func == (a: ObjectKey, b: ObjectKey) -> Bool { a.id.utf8.elementsEqual(b.id.utf8) }
 }
 
 extension Observation {
