@@ -4,6 +4,9 @@ import Patterning
 /// pattern, regular expression or address range compiled, all once per pattern.
 struct CompiledComparison: Sendable {
     let comparison: Comparison
+    let op: ComparisonOperator
+    let negated: Bool
+    let path: CompiledPath
     /// The literal of =, !=, <, >, <= and >=.
     let literal: Operand?
     /// The elements of an IN set (one kind; numbers may mix).
@@ -17,6 +20,9 @@ struct CompiledComparison: Sendable {
     /// set mixing kinds, a refused regular expression or a malformed range.
     init(_ c: Comparison) throws(EvaluationError) {
         comparison = c
+        op = c.op
+        negated = c.negated
+        path = CompiledPath(c.path)
         var literal: Operand?, set: [Operand] = [], like: LikePattern?, regex: RegexPattern?, range: AddressRange?
         switch (c.op, c.value) {
         case (.exists, _), (_, nil): break

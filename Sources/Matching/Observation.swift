@@ -158,7 +158,7 @@ struct ObjectKey: Hashable {
         id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    static func == (a: ObjectKey, b: ObjectKey) -> Bool { a.id.utf8.elementsEqual(b.id.utf8) }
+    static func == (a: ObjectKey, b: ObjectKey) -> Bool { a.id.utf8.count == b.id.utf8.count && Operand.compareText(a.id, b.id) == 0 }
 }
 
 extension Observation {

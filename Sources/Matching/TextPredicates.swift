@@ -3,36 +3,48 @@ import Foundation
 /// `LIKE` as SQL defines it: `%` any run of characters, `_` exactly one, everything else
 /// itself; the whole value must match. Both sides are compared in Unicode normal form C.
 struct LikePattern {
-    private enum Piece: Equatable { case any, one, char(Unicode.Scalar) }
-    private let pieces: [Piece]
+    /// The pattern's code points, with `%` and `_` as values no code point has.
+    private let pieces: [UInt32]
+    private static let any: UInt32 = .max, one: UInt32 = .max - 1
 
     init(_ pattern: String) {
-        pieces = pattern.nfc.unicodeScalars.map { $0 == "%" ? .any : $0 == "_" ? .one : .char($0) }
+        pieces = pattern.nfc.unicodeScalars.map { $0 == "%" ? Self.any : $0 == "_" ? Self.one : $0.value }
     }
 
-    /// Whether `value` matches, in time proportional to its length times the pattern's.
+    /// Whether `value` matches, in time proportional to its length times the pattern's at worst.
     func matches(_ value: String) -> Bool {
-        let text = Array(value.nfc.unicodeScalars)
-        // Classic two-row dynamic programme: reachable[j] = pattern prefix matches text[..<j].
-        var reachable = [Bool](repeating: false, count: text.count + 1)
-        reachable[0] = true
-        for piece in pieces {
-            var next = [Bool](repeating: false, count: text.count + 1)
-            switch piece {
-            case .any:
-                var seen = false
-                for j in 0...text.count {
-                    seen = seen || reachable[j]
-                    next[j] = seen
-                }
-            case .one:
-                for j in 0..<text.count where reachable[j] { next[j + 1] = true }
-            case .char(let c):
-                for j in 0..<text.count where reachable[j] && text[j] == c { next[j + 1] = true }
-            }
-            reachable = next
+        var text = value.nfc
+        // ASCII text is matched on its bytes (one per code point); other text is decoded first.
+        if let matched = text.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } ? Self.matches(pieces, bytes.lazy.map(UInt32.init)) : nil }) {
+            return matched
         }
-        return reachable[text.count]
+        return Self.matches(pieces, text.unicodeScalars.map(\.value))
+    }
+
+    /// Wildcard matching that backtracks only to the latest `%`: when a later `%` is reached,
+    /// no choice made for an earlier one needs revisiting (the later one absorbs any shift).
+    private static func matches<Text: RandomAccessCollection>(_ pieces: [UInt32], _ text: Text) -> Bool
+    where Text.Element == UInt32, Text.Index == Int {
+        var p = 0, t = text.startIndex
+        var star = -1, resume = t
+        while t < text.endIndex {
+            if p < pieces.count, pieces[p] == one || pieces[p] == text[t] {
+                p += 1
+                t += 1
+            } else if p < pieces.count, pieces[p] == any {
+                star = p
+                resume = t
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pieces.count, pieces[p] == any { p += 1 }
+        return p == pieces.count
     }
 }
 
@@ -123,11 +135,14 @@ struct AddressRange: Equatable, Sendable {
 
     /// An address (a range of one) or `address/prefix`; nil when malformed.
     init?(_ text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let address = Self.parse(String(parts[0])) else { return nil }
+        let utf8 = text.utf8
+        let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
+        let isIPv6 = utf8.contains(UInt8(ascii: ":"))
+        guard let address = Self.parse(slash.map { String(text[..<$0]) } ?? text, isIPv6: isIPv6) else { return nil }
         bytes = address
-        if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber), let p = Int(parts[1]),
+        if let slash {
+            let digits = text[utf8.index(after: slash)...]
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let p = Int(digits),
                   (address.count == 4 ? 1...32 : 1...128).contains(p) else { return nil }
             prefix = p
         } else {
@@ -135,8 +150,11 @@ struct AddressRange: Equatable, Sendable {
         }
     }
 
-    static func parse(_ text: String) -> [UInt8]? {
-        if text.contains(":") {
+    /// The bytes of an IPv4 or IPv6 address, or nil.
+    static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: text.utf8.contains(UInt8(ascii: ":"))) }
+
+    static func parse(_ text: String, isIPv6: Bool) -> [UInt8]? {
+        if isIPv6 {
             var address = in6_addr()
             guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
             return withUnsafeBytes(of: &address) { Array($0) }
