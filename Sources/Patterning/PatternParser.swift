@@ -8,6 +8,8 @@
 /// ```
 public struct PatternParser {
     private var tokens: [(PatternToken, Int)]
+    /// The pattern, to turn the tokens' byte offsets into the character offsets errors report.
+    private let pattern: String
     private var i = 0
     private var depth = 0
     private var nodes = 0
@@ -20,19 +22,27 @@ public struct PatternParser {
 
     /// Parses a whole pattern or throws with the position and what was expected.
     public static func parse(_ pattern: String) throws(PatternError) -> ObservationExpression {
-        var parser = PatternParser(tokens: try PatternLexer.tokenize(pattern))
+        var parser = PatternParser(tokens: try PatternLexer.tokenize(pattern), pattern: pattern)
         let expression = try parser.observationExpressions()
         guard case .end = parser.current else { throw parser.expected("AND, OR, FOLLOWEDBY, a qualifier or the end of the pattern") }
         return expression
     }
 
-    private init(tokens: [(PatternToken, Int)]) { self.tokens = tokens }
+    private init(tokens: [(PatternToken, Int)], pattern: String) {
+        self.tokens = tokens
+        self.pattern = pattern
+    }
 
     private var current: PatternToken { tokens[i].0 }
+    /// The byte offset of the current token.
     private var position: Int { tokens[i].1 }
 
+    private func error(at byteOffset: Int, _ reason: String) -> PatternError {
+        PatternError(position: PatternLexer.scalarOffset(byteOffset, in: pattern.utf8), reason: reason)
+    }
+
     private func expected(_ what: String) -> PatternError {
-        PatternError(position: position, reason: "expected \(what), found \(describe(current))")
+        error(at: position, "expected \(what), found \(describe(current))")
     }
 
     private func describe(_ t: PatternToken) -> String {
@@ -45,8 +55,8 @@ public struct PatternParser {
         case .dot: return "'.'"
         case .comma: return "','"
         case .star: return "'*'"
-        case .op(let o): return "'\(o)'"
-        case .keyword(let k): return k
+        case .op(let o): return "'\(o.rawValue)'"
+        case .keyword(let k): return k.rawValue
         case .identifier(let s): return "'\(s)'"
         case .string(let s): return "string '\(s)'"
         case .integer(_, let text): return "number \(text)"
@@ -61,34 +71,34 @@ public struct PatternParser {
 
     private mutating func enter() throws(PatternError) {
         depth += 1
-        if depth > Self.maxDepth { throw PatternError(position: position, reason: "parentheses nested deeper than \(Self.maxDepth) levels") }
+        if depth > Self.maxDepth { throw error(at: position, "parentheses nested deeper than \(Self.maxDepth) levels") }
     }
 
     private mutating func count() throws(PatternError) {
         nodes += 1
-        if nodes > Self.maxNodes { throw PatternError(position: position, reason: "more than \(Self.maxNodes) comparisons and observations in one pattern") }
+        if nodes > Self.maxNodes { throw error(at: position, "more than \(Self.maxNodes) comparisons and observations in one pattern") }
     }
 
-    private mutating func accept(keyword: String) -> Bool {
+    private mutating func accept(keyword: PatternKeyword) -> Bool {
         if case .keyword(let k) = current, k == keyword { i += 1; return true }
         return false
     }
 
     private mutating func observationExpressions() throws(PatternError) -> ObservationExpression {
         var left = try observationOr()
-        while accept(keyword: "FOLLOWEDBY") { left = .combined(.followedBy, left, try observationOr()) }
+        while accept(keyword: .followedBy) { left = .combined(.followedBy, left, try observationOr()) }
         return left
     }
 
     private mutating func observationOr() throws(PatternError) -> ObservationExpression {
         var left = try observationAnd()
-        while accept(keyword: "OR") { left = .combined(.or, left, try observationAnd()) }
+        while accept(keyword: .or) { left = .combined(.or, left, try observationAnd()) }
         return left
     }
 
     private mutating func observationAnd() throws(PatternError) -> ObservationExpression {
         var left = try qualifiedObservation()
-        while accept(keyword: "AND") { left = .combined(.and, left, try qualifiedObservation()) }
+        while accept(keyword: .and) { left = .combined(.and, left, try qualifiedObservation()) }
         return left
     }
 
@@ -112,16 +122,18 @@ public struct PatternParser {
             throw expected("'[' or '(' to start an observation expression")
         }
         // STIX 2.1 9.5.1: an observation expression MUST NOT have two qualifiers of one type.
-        var seen: Set<String> = []
-        func once(_ kind: String, at position: Int) throws(PatternError) {
-            guard seen.insert(kind).inserted else {
-                throw PatternError(position: position, reason: "a second \(kind) qualifier on the same observation expression (one of each type at most)")
+        var seen: [PatternKeyword] = []
+        func once(_ kind: PatternKeyword, at position: Int) throws(PatternError) {
+            guard !seen.contains(kind) else {
+                let name = kind == .start ? "START/STOP" : kind.rawValue
+                throw error(at: position, "a second \(name) qualifier on the same observation expression (one of each type at most)")
             }
+            seen.append(kind)
         }
         while true {
             let qualifierPosition = position
-            if accept(keyword: "WITHIN") {
-                try once("WITHIN", at: qualifierPosition)
+            if accept(keyword: .within) {
+                try once(.within, at: qualifierPosition)
                 // The grammar takes 0 (and the evaluator then refuses it: no window is that short).
                 let seconds: Double
                 switch current {
@@ -130,19 +142,19 @@ public struct PatternParser {
                 default: throw expected("a number of seconds after WITHIN")
                 }
                 i += 1
-                guard accept(keyword: "SECONDS") else { throw expected("SECONDS") }
+                guard accept(keyword: .seconds) else { throw expected("SECONDS") }
                 expression = .qualified(expression, .within(seconds))
-            } else if accept(keyword: "REPEATS") {
-                try once("REPEATS", at: qualifierPosition)
+            } else if accept(keyword: .repeats) {
+                try once(.repeats, at: qualifierPosition)
                 guard case .integer(let v, let text) = current, v >= 0, !text.hasPrefix("-") else { throw expected("a whole number after REPEATS") }
                 i += 1
-                guard accept(keyword: "TIMES") else { throw expected("TIMES") }
+                guard accept(keyword: .times) else { throw expected("TIMES") }
                 expression = .qualified(expression, .repeats(Int(min(v, Int64(Int32.max)))))
-            } else if accept(keyword: "START") {
-                try once("START/STOP", at: qualifierPosition)
+            } else if accept(keyword: .start) {
+                try once(.start, at: qualifierPosition)
                 guard case .timestamp(let start) = current else { throw expected("a timestamp literal t'...' after START") }
                 i += 1
-                guard accept(keyword: "STOP") else { throw expected("STOP") }
+                guard accept(keyword: .stop) else { throw expected("STOP") }
                 guard case .timestamp(let stop) = current else { throw expected("a timestamp literal t'...' after STOP") }
                 i += 1
                 expression = .qualified(expression, .startStop(start, stop))
@@ -154,13 +166,13 @@ public struct PatternParser {
 
     private mutating func comparisonOr() throws(PatternError) -> ComparisonExpression {
         var left = try comparisonAnd()
-        while accept(keyword: "OR") { left = .or(left, try comparisonAnd()) }
+        while accept(keyword: .or) { left = .or(left, try comparisonAnd()) }
         return left
     }
 
     private mutating func comparisonAnd() throws(PatternError) -> ComparisonExpression {
         var left = try propertyTest()
-        while accept(keyword: "AND") { left = .and(left, try propertyTest()) }
+        while accept(keyword: .and) { left = .and(left, try propertyTest()) }
         return left
     }
 
@@ -176,20 +188,24 @@ public struct PatternParser {
         }
         try count()
         // `NOT EXISTS path` is the one test with NOT in front (STIXPattern.g4 propTestExists).
-        if case .keyword("NOT") = current {
+        if case .keyword(.not) = current {
             i += 1
-            guard accept(keyword: "EXISTS") else { throw expected("EXISTS after a leading NOT") }
+            guard accept(keyword: .exists) else { throw expected("EXISTS after a leading NOT") }
             return .comparison(Comparison(path: try objectPath(), op: .exists, negated: true, value: nil))
         }
-        if accept(keyword: "EXISTS") {
+        if accept(keyword: .exists) {
             return .comparison(Comparison(path: try objectPath(), op: .exists, negated: false, value: nil))
         }
         let path = try objectPath()
-        let negated = accept(keyword: "NOT")
+        let negated = accept(keyword: .not)
         let op: ComparisonOperator
         switch current {
-        case .op(let o): op = ComparisonOperator(rawValue: o)!
-        case .keyword(let k) where ["IN", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET"].contains(k): op = ComparisonOperator(rawValue: k)!
+        case .op(let o): op = o
+        case .keyword(.in): op = .in
+        case .keyword(.like): op = .like
+        case .keyword(.matches): op = .matches
+        case .keyword(.isSubset): op = .isSubset
+        case .keyword(.isSuperset): op = .isSuperset
         default: throw expected("a comparison operator (=, !=, <, >, <=, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)")
         }
         i += 1
@@ -209,7 +225,7 @@ public struct PatternParser {
         case .exists:
             preconditionFailure("EXISTS is handled above")
         }
-        if let reason = HashLiterals.problem(path: path, op: op, value: value) { throw PatternError(position: valuePosition, reason: reason) }
+        if let reason = HashLiterals.problem(path: path, op: op, value: value) { throw error(at: valuePosition, reason) }
         return .comparison(Comparison(path: path, op: op, negated: negated, value: value))
     }
 
@@ -250,7 +266,7 @@ public struct PatternParser {
         i += 1
         var steps: [PathStep] = []
         switch current {
-        case .identifier(let name) where !name.contains("-"): steps.append(.property(name))
+        case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
         case .string(let name): steps.append(.property(name))
         default: throw expected("a property name after '\(type):'")
         }
@@ -260,7 +276,7 @@ public struct PatternParser {
             case .dot:
                 i += 1
                 switch current {
-                case .identifier(let name) where !name.contains("-"): steps.append(.property(name))
+                case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
                 case .string(let name): steps.append(.property(name))
                 default: throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')")
                 }
