@@ -71,19 +71,18 @@ extension Observation {
     public static func from(_ input: [JSONValue]) throws(ObservationError) -> [Observation] {
         // Bundles are read in place rather than flattened into a copy, and each SCO's type is
         // read once, here, for the observations that name it.
-        var scos: [ObjectKey: (object: JSONObject, type: String)] = [:]
+        var scos = ObjectsByID()
         var observed: [JSONObject] = []
         func collect(_ item: JSONValue) {
             guard case .object(let o) = item, case .string(let type)? = o["type"] else { return }
             if type == "observed-data" {
                 observed.append(o)
             } else if case .string(let id)? = o["id"] {
-                scos[ObjectKey(id)] = (o, type)
+                scos.append(id: id, object: o, type: type)
             }
         }
         for item in input {
             if case .object(let o) = item, case .string("bundle")? = o["type"], case .array(let inner)? = o["objects"] {
-                scos.reserveCapacity(inner.count)
                 for element in inner { collect(element) }
             } else {
                 collect(item)
@@ -96,10 +95,15 @@ extension Observation {
     }
 
     /// One observed-data object, its members read in one pass.
-    private static func observation(_ o: JSONObject, _ scos: [ObjectKey: (object: JSONObject, type: String)]) throws(ObservationError) -> Observation {
+    private static func observation(_ o: JSONObject, _ scos: ObjectsByID) throws(ObservationError) -> Observation {
         // Member names are distinct in parsed JSON; should one repeat, the first counts, as in lookups.
         var id: JSONValue?, first: JSONValue?, last: JSONValue?, number: JSONValue?, refsValue: JSONValue?, embeddedValue: JSONValue?
         for (key, value) in o {
+            // The length first: most members are none of these.
+            switch key.utf8.count {
+            case 2, 7, 11, 13, 14, 15: break
+            default: continue
+            }
             switch key {
             case "id" where id == nil: id = value
             case "first_observed" where first == nil: first = value
@@ -127,7 +131,7 @@ extension Observation {
             members.reserveCapacity(refs.count)
             types.reserveCapacity(refs.count)
             for case .string(let ref) in refs {
-                if let sco = scos[ObjectKey(ref)] {
+                if let sco = scos[ref] {
                     members.append((ref, sco.object))
                     types.append(sco.type)
                 }
@@ -144,21 +148,6 @@ extension Observation {
         return Observation(id: name, firstObserved: try time(first, "first_observed"), lastObserved: try time(last, "last_observed"),
                            count: Int(min(count, Int64(Int32.max))), objects: members, types: types)
     }
-}
-
-/// An object id as a dictionary key, hashed and compared as its UTF-8 bytes: as Python's
-/// dictionaries in stix2-matcher compare them, and without the normalisation a `String` key costs.
-struct ObjectKey: Hashable {
-    let id: String
-
-    init(_ id: String) { self.id = id }
-
-    func hash(into hasher: inout Hasher) {
-        var id = id
-        id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-
-    static func == (a: ObjectKey, b: ObjectKey) -> Bool { a.id.utf8.count == b.id.utf8.count && Operand.compareText(a.id, b.id) == 0 }
 }
 
 extension Observation {
