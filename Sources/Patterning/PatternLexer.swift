@@ -41,7 +41,7 @@ extension PatternKeyword {
     }
 }
 
-/// Splits a pattern into tokens, each with its byte offset in the pattern's UTF-8.
+/// Reads a pattern's tokens one at a time, each with its byte offset in the pattern's UTF-8.
 ///
 /// Everything the grammar spells is ASCII, so the lexer reads bytes; only white space beyond
 /// ASCII and text inside quotes are other characters, and both are found by their bytes too
@@ -50,18 +50,12 @@ extension PatternKeyword {
 struct PatternLexer {
     private let bytes: [UInt8]
     private var i = 0
-    private var out: [(PatternToken, Int)] = []
 
-    private init(_ pattern: String) {
-        bytes = Array(pattern.utf8)
-        // About one token for every four bytes of a typical pattern.
-        out.reserveCapacity(bytes.count / 4 + 2)
-    }
+    init(_ pattern: String) { bytes = Array(pattern.utf8) }
 
-    static func tokenize(_ pattern: String) throws(PatternError) -> [(PatternToken, Int)] {
-        var lexer = PatternLexer(pattern)
-        try lexer.run()
-        return lexer.out
+    /// Reads the rest of the pattern, throwing its first lexical error if it has one.
+    mutating func drain() throws(PatternError) {
+        while case let (token, _) = try next(), token != .end {}
     }
 
     /// The character offset of a byte offset in `bytes` (they differ once a character before it
@@ -96,12 +90,13 @@ struct PatternLexer {
 
     private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
-    private mutating func emit(_ token: PatternToken, at start: Int, length: Int) {
-        out.append((token, start))
+    private mutating func emit(_ token: PatternToken, at start: Int, length: Int) -> (PatternToken, Int) {
         i = start + length
+        return (token, start)
     }
 
-    private mutating func run() throws(PatternError) {
+    /// The next token and its byte offset; `.end` at the end of the pattern.
+    mutating func next() throws(PatternError) -> (PatternToken, Int) {
         while i < bytes.count {
             let c = bytes[i]
             let start = i
@@ -125,61 +120,64 @@ struct PatternLexer {
                 continue
             }
             switch c {
-            case UInt8(ascii: "["): emit(.lbracket, at: i, length: 1)
-            case UInt8(ascii: "]"): emit(.rbracket, at: i, length: 1)
-            case UInt8(ascii: "("): emit(.lparen, at: i, length: 1)
-            case UInt8(ascii: ")"): emit(.rparen, at: i, length: 1)
-            case UInt8(ascii: ":"): emit(.colon, at: i, length: 1)
-            case UInt8(ascii: ","): emit(.comma, at: i, length: 1)
-            case UInt8(ascii: "*"): emit(.star, at: i, length: 1)
+            case UInt8(ascii: "["): return emit(.lbracket, at: i, length: 1)
+            case UInt8(ascii: "]"): return emit(.rbracket, at: i, length: 1)
+            case UInt8(ascii: "("): return emit(.lparen, at: i, length: 1)
+            case UInt8(ascii: ")"): return emit(.rparen, at: i, length: 1)
+            case UInt8(ascii: ":"): return emit(.colon, at: i, length: 1)
+            case UInt8(ascii: ","): return emit(.comma, at: i, length: 1)
+            case UInt8(ascii: "*"): return emit(.star, at: i, length: 1)
             case UInt8(ascii: "."):
-                if let next = byte(i + 1), Self.isDigit(next) { try number() } else { emit(.dot, at: i, length: 1) }
+                if let next = byte(i + 1), Self.isDigit(next) { return try number() }
+                return emit(.dot, at: i, length: 1)
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"):
-                try number()
+                return try number()
             case UInt8(ascii: "="):
                 // The grammar accepts '==' as a spelling of '='.
-                emit(.op(.equal), at: i, length: byte(i + 1) == UInt8(ascii: "=") ? 2 : 1)
+                return emit(.op(.equal), at: i, length: byte(i + 1) == UInt8(ascii: "=") ? 2 : 1)
             case UInt8(ascii: "!"):
                 guard byte(i + 1) == UInt8(ascii: "=") else { throw error(i, "expected '!='") }
-                emit(.op(.notEqual), at: i, length: 2)
+                return emit(.op(.notEqual), at: i, length: 2)
             case UInt8(ascii: "<"), UInt8(ascii: ">"):
                 let orEqual = byte(i + 1) == UInt8(ascii: "=")
                 if c == UInt8(ascii: "<"), byte(i + 1) == UInt8(ascii: ">") {
-                    emit(.op(.notEqual), at: i, length: 2)   // '<>' is a spelling of '!='
+                    return emit(.op(.notEqual), at: i, length: 2)   // '<>' is a spelling of '!='
                 } else if c == UInt8(ascii: "<") {
-                    emit(.op(orEqual ? .lessOrEqual : .less), at: i, length: orEqual ? 2 : 1)
+                    return emit(.op(orEqual ? .lessOrEqual : .less), at: i, length: orEqual ? 2 : 1)
                 } else {
-                    emit(.op(orEqual ? .greaterOrEqual : .greater), at: i, length: orEqual ? 2 : 1)
+                    return emit(.op(orEqual ? .greaterOrEqual : .greater), at: i, length: orEqual ? 2 : 1)
                 }
             case UInt8(ascii: "'"):
                 let (text, next) = try quoted(from: i)
-                out.append((.string(text), start))
                 i = next
+                return (.string(text), start)
             default:
                 if c == UInt8(ascii: "t") || c == UInt8(ascii: "h") || c == UInt8(ascii: "b"), byte(i + 1) == UInt8(ascii: "'") {
-                    try prefixedLiteral(c)
+                    return try prefixedLiteral(c)
                 } else if Self.isIdentStart(c) {
                     var j = i + 1
                     while j < bytes.count, Self.isIdentChar(bytes[j]) { j += 1 }
                     let word = bytes[i..<j]
+                    let token: PatternToken
                     if c <= UInt8(ascii: "Z"), let keyword = PatternKeyword(word) {
-                        out.append((.keyword(keyword), i))
+                        token = .keyword(keyword)
                     } else if Self.equal(word, "true") || Self.equal(word, "false") {
-                        out.append((.boolean(word.count == 4), i))
+                        token = .boolean(word.count == 4)
                     } else {
-                        out.append((.identifier(text(i..<j)), i))
+                        token = .identifier(text(i..<j))
                     }
                     i = j
+                    return (token, start)
                 } else {
                     throw error(i, "unexpected character '\(Unicode.Scalar(c))'")
                 }
             }
         }
-        out.append((.end, bytes.count))
+        return (.end, bytes.count)
     }
 
     /// An integer or decimal starting at `i`, with an optional sign.
-    private mutating func number() throws(PatternError) {
+    private mutating func number() throws(PatternError) -> (PatternToken, Int) {
         var j = i
         if bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") { j += 1 }
         while j < bytes.count, Self.isDigit(bytes[j]) { j += 1 }
@@ -192,36 +190,42 @@ struct PatternLexer {
             if j == fractionStart { throw error(i, "invalid number") }
         }
         let text = text(i..<j)
+        let start = i
+        // The offset moves past the number only once it reads: a lexical error leaves it at
+        // the error, where `drain` finds it again.
         if isFloat {
-            guard let d = Double(text) else { throw error(i, "invalid number '\(text)'") }
-            out.append((.float(d), i))
+            guard let d = Double(text) else { throw error(start, "invalid number '\(text)'") }
+            i = j
+            return (.float(d), start)
         } else {
             let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-            guard !digits.isEmpty else { throw error(i, "invalid integer '\(text)'") }
+            guard !digits.isEmpty else { throw error(start, "invalid integer '\(text)'") }
             // The grammar has no size limit; beyond 64 bits the value saturates.
             let v = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) ?? (text.hasPrefix("-") ? Int64.min : Int64.max)
-            if digits.count > 1 && digits.hasPrefix("0") { throw error(i, "integers must not have leading zeros") }
-            out.append((.integer(v, text: text), i))
+            if digits.count > 1 && digits.hasPrefix("0") { throw error(start, "integers must not have leading zeros") }
+            i = j
+            return (.integer(v, text: text), start)
         }
-        i = j
     }
 
     /// `t'...'`, `h'...'` or `b'...'` starting at `i`.
-    private mutating func prefixedLiteral(_ kind: UInt8) throws(PatternError) {
+    private mutating func prefixedLiteral(_ kind: UInt8) throws(PatternError) -> (PatternToken, Int) {
         let start = i
         let (text, next) = try quoted(from: i + 1)
+        let token: PatternToken
         switch kind {
         case UInt8(ascii: "t"):
-            guard Self.isTimestamp(text) else { throw error(i, "'\(text)' is not a valid timestamp literal (YYYY-MM-DDTHH:MM:SS[.s+]Z)") }
-            out.append((.timestamp(text), start))
+            guard Self.isTimestamp(text) else { throw error(start, "'\(text)' is not a valid timestamp literal (YYYY-MM-DDTHH:MM:SS[.s+]Z)") }
+            token = .timestamp(text)
         case UInt8(ascii: "h"):
-            guard let bytes = HexText.bytes(text) else { throw error(i, "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
-            out.append((.hex(bytes), start))
+            guard let bytes = HexText.bytes(text) else { throw error(start, "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
+            token = .hex(bytes)
         default:
-            guard !text.isEmpty, Self.isBase64(text) else { throw error(i, "'\(text)' is not a valid binary literal (base64)") }
-            out.append((.binary(text), start))
+            guard !text.isEmpty, Self.isBase64(text) else { throw error(start, "'\(text)' is not a valid binary literal (base64)") }
+            token = .binary(text)
         }
         i = next
+        return (token, start)
     }
 
     /// The text of the string literal whose opening quote is at `start`, and the offset after it.
