@@ -3,18 +3,18 @@ import STIX
 
 extension Context {
     /// The root objects of `o` for which the comparison expression holds.
-    func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> RootSet {
+    func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         switch c {
         case .comparison(let compiled):
             if let names = compiled.path.propertyNames { return try roots(compiled, names, o) }
             let selection = try Selection.select(compiled.path.path, in: o)
             if compiled.op == .exists && compiled.negated {
                 // NOT EXISTS: objects of the type where the path reaches nothing.
-                var present = RootSet()
+                var present = SmallBitSet()
                 for (root, _) in selection.roots { present.insert(root) }
                 return absent(compiled.path.path.objectType, present, o)
             }
-            var passed = RootSet()
+            var passed = SmallBitSet()
             for (root, values) in selection.roots {
                 for (value, _) in values where try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {
                     passed.insert(root)
@@ -33,10 +33,10 @@ extension Context {
 
     /// The same for a path of plain properties: one value at most per root, and no reference
     /// whose target could be malformed, so each root is tested as it is reached.
-    private func roots(_ compiled: CompiledComparison, _ names: [String], _ o: Observation) throws(EvaluationError) -> RootSet {
+    private func roots(_ compiled: CompiledComparison, _ names: [String], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         let type = compiled.path.path.objectType
         let notExists = compiled.op == .exists && compiled.negated
-        var passed = RootSet()
+        var passed = SmallBitSet()
         for i in o.objects.indices where o.types[i] == type {
             guard let value = CompiledPath.walk(o.objects[i].value, names) else { continue }
             if notExists {
@@ -49,8 +49,8 @@ extension Context {
     }
 
     /// The objects of `type` not in `present`.
-    private func absent(_ type: String, _ present: RootSet, _ o: Observation) -> RootSet {
-        var out = RootSet()
+    private func absent(_ type: String, _ present: SmallBitSet, _ o: Observation) -> SmallBitSet {
+        var out = SmallBitSet()
         for i in o.objects.indices where o.types[i] == type && !present.contains(i) { out.insert(i) }
         return out
     }

@@ -155,10 +155,12 @@ struct Context {
             let earliestLast = op == .followedBy ? right.map { r in r.map { observation(of: $0).lastObserved }.min()! } : []
             for l in left {
                 let latestFirst = op == .followedBy ? l.map { observation(of: $0).firstObserved }.max()! : 0
-                let used = Set(l)
+                // Bindings are short: comparing their members beats hashing them, up to a point.
+                let used = l.count > 8 ? Set(l) : []
+                func disjoint(_ r: Binding) -> Bool { l.count > 8 ? used.isDisjoint(with: r) : !l.contains(where: r.contains) }
                 // Every pair looked at costs work, kept or not: rejecting pairs can be quadratic too.
                 try budget.spend(work: right.count)
-                for (k, r) in right.enumerated() where used.isDisjoint(with: r) {
+                for (k, r) in right.enumerated() where disjoint(r) {
                     if op == .followedBy, latestFirst > earliestLast[k] { continue }
                     out.append(l + r)
                     try bound(out.count)
@@ -198,14 +200,22 @@ struct Context {
     /// Every choice of `n` pairwise disjoint bindings, in list order, each joined into one.
     func combinations(_ all: [Binding], _ n: Int) throws(EvaluationError) -> [Binding] {
         if n == 1 { return all }
+        // Instances are numbered densely, so that sets of them are bits.
+        var number: [Int: Int] = [:]
+        for b in all { for x in b where number[x] == nil { number[x] = number.count } }
         // Fewer distinct instances than a combination needs: nothing to enumerate.
-        if Set(all.joined()).count < n { return [] }
+        if number.count < n { return [] }
         guard n <= PatternEvaluator.maxRepeats else {
             throw EvaluationError("REPEATS \(n) TIMES over this many observations is refused as too costly (at most \(PatternEvaluator.maxRepeats))")
         }
+        let members = all.map { b in
+            var bits = SmallBitSet()
+            for x in b { bits.insert(number[x]!) }
+            return bits
+        }
         var out: [Binding] = []
         var chosen: [Int] = []
-        var used: Set<Int> = []
+        var used = SmallBitSet()
         var steps = 0
         func extend(from start: Int) throws(EvaluationError) {
             steps += 1
@@ -219,11 +229,11 @@ struct Context {
                 return
             }
             guard all.count - start >= n - chosen.count else { return }
-            for i in start..<all.count where used.isDisjoint(with: all[i]) {
+            for i in start..<all.count where used.isDisjoint(with: members[i]) {
                 chosen.append(i)
-                used.formUnion(all[i])
+                used.formUnion(members[i])
                 try extend(from: i + 1)
-                used.subtract(all[i])
+                used.subtract(members[i])
                 chosen.removeLast()
             }
         }
