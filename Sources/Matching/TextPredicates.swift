@@ -52,17 +52,23 @@ struct LikePattern {
 /// requires) found anywhere in the value. Expressions with a quantifier inside a quantified group, which can take exponential
 /// time, are refused before they run.
 struct RegexPattern {
-    let regex: NSRegularExpression
+    /// ICU's compiled expression, or nil when `simple` matches without it.
+    let regex: NSRegularExpression?
+    let simple: SimpleRegex?
 
     init(_ pattern: String) throws(EvaluationError) {
-        if let kept = Self.compiled.get(pattern) { regex = kept; return }
+        if let kept = Self.compiled.get(pattern) { (regex, simple) = (kept, nil); return }
         let normalized = pattern.nfc
+        if let simple = SimpleRegex(normalized) { (regex, self.simple) = (nil, simple); return }
+        simple = nil
         if let reason = Self.catastrophic(normalized) { throw EvaluationError("MATCHES '\(pattern)': \(reason)") }
         // STIX 2.1 9.6.1: "The DOTALL option MUST be specified."
-        do { regex = try NSRegularExpression(pattern: normalized, options: [.dotMatchesLineSeparators]) } catch {
+        let compiled: NSRegularExpression
+        do { compiled = try NSRegularExpression(pattern: normalized, options: [.dotMatchesLineSeparators]) } catch {
             throw EvaluationError("MATCHES '\(pattern)' is not a valid regular expression")
         }
-        Self.compiled.put(pattern, regex)
+        regex = compiled
+        Self.compiled.put(pattern, compiled)
     }
 
     /// Expressions compiled before, shared by every evaluator of the process: compiling costs
@@ -77,6 +83,7 @@ struct RegexPattern {
     /// blow-up the static check did not foresee) is stopped and reported instead of hanging.
     func matches(_ value: String) throws(EvaluationError) -> Bool {
         let text = value.nfc
+        guard let regex else { return simple?.matches(text) ?? false }
         let deadline = Date().addingTimeInterval(Self.budget)
         var found = false, abandoned = false
         // ICU calls back periodically during long searches (reportProgress), so they can be stopped.
