@@ -24,6 +24,7 @@ struct CompiledPath: Sendable {
     init(_ path: ObjectPath) {
         self.path = path
         var names: [String]? = []
+        names?.reserveCapacity(path.steps.count)
         var last: String?
         for step in path.steps {
             if case .property(let name) = step {

@@ -8,14 +8,27 @@ import STIX
 /// whole 50-byte ids. Past `linearLimit` objects a hash index over the whole ids takes over, so
 /// ids made to share fingerprints cannot make lookups quadratic.
 struct ObjectsByID {
-    private var entries: [(id: String, object: JSONObject, type: String)] = []
+    /// A named type rather than a tuple: arrays of tuples look their type up at run time.
+    private struct Entry {
+        let id: String
+        let object: JSONObject
+        let type: String
+    }
+
+    private var entries: [Entry] = []
     private var fingerprints: [UInt64] = []
     private var index: [ObjectKey: Int]?
 
     static let linearLimit = 32
 
+    /// Room for `count` more objects, so that filling does not grow the storage step by step.
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(entries.count + count)
+        if index == nil { fingerprints.reserveCapacity(min(entries.count + count, Self.linearLimit)) }
+    }
+
     mutating func append(id: String, object: JSONObject, type: String) {
-        entries.append((id, object, type))
+        entries.append(Entry(id: id, object: object, type: type))
         if index != nil {
             index?[ObjectKey(id)] = entries.count - 1
         } else if entries.count > Self.linearLimit {

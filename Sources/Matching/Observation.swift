@@ -83,6 +83,7 @@ extension Observation {
         }
         for item in input {
             if case .object(let o) = item, case .string("bundle")? = o["type"], case .array(let inner)? = o["objects"] {
+                scos.reserveCapacity(inner.count)
                 for element in inner { collect(element) }
             } else {
                 collect(item)

@@ -277,6 +277,8 @@ public struct PatternParser {
         guard case .colon = current else { throw expected("':' after the object type '\(type)'") }
         try advance()
         var steps: [PathStep] = []
+        // Most paths have a few steps: one allocation instead of growing from one.
+        steps.reserveCapacity(4)
         switch current {
         case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
         case .string(let name): steps.append(.property(name))
