@@ -1,5 +1,6 @@
 /// Regular expressions simple enough to match without ICU: a literal text (escaped punctuation
-/// allowed), optionally anchored with `^` and `$`, or `.{n}`, `.{n,}` or `.{n,m}` alone. Most
+/// allowed), optionally anchored with `^` and `$`; `.{n}`, `.{n,}` or `.{n,m}` alone; and,
+/// anchored at both ends, a group of literal alternatives or two literals around `.*`. Most
 /// MATCHES patterns in indicators are of these kinds, and compiling each with ICU cost more than
 /// the rest of preparing a pattern; they match here exactly as ICU matches them (DOTALL, no
 /// MULTILINE), which `SimpleRegexTests` checks against ICU itself.
@@ -8,6 +9,11 @@ enum SimpleRegex: Sendable, Equatable {
     case literal([UInt8], atStart: Bool, atEnd: Bool)
     /// `.{n}`, `.{n,}` or `.{n,m}` found anywhere: the text has at least `n` characters.
     case atLeast(Int)
+    /// `^(a|b|c)$`: the text (up to a final line terminator) is one of the alternatives.
+    case oneOf([[UInt8]])
+    /// `^a.*b$`: the text starts with `a` and ends with `b` (before a final line terminator),
+    /// the two not overlapping.
+    case around([UInt8], [UInt8])
 
     /// Characters with a meaning of their own when not quoted.
     private static func isSpecial(_ c: Unicode.Scalar) -> Bool {
@@ -35,30 +41,74 @@ enum SimpleRegex: Sendable, Equatable {
         }
         // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.
         let s = Array(pattern.utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(s.count)
-        var atStart = false, atEnd = false
-        var i = 0
-        while i < s.count {
-            let c = Unicode.Scalar(s[i])
-            if c == "\\" {
-                guard i + 1 < s.count, Self.isQuotable(Unicode.Scalar(s[i + 1])) else { return nil }
-                text.append(s[i + 1])
-                i += 2
-                continue
+        let atStart = s.first == UInt8(ascii: "^")
+        let atEnd = s.count > (atStart ? 1 : 0) && s.last == UInt8(ascii: "$") && !Self.isEscaped(s, s.count - 1)
+        let body = s[(atStart ? 1 : 0)..<(s.count - (atEnd ? 1 : 0))]
+        if let text = Self.literalText(body) {
+            self = .literal(text, atStart: atStart, atEnd: atEnd)
+            return
+        }
+        guard atStart, atEnd else { return nil }
+        if body.count >= 2, body.first == UInt8(ascii: "("), body.last == UInt8(ascii: ")"), !Self.isEscaped(s, s.count - 2) {
+            var alternatives: [[UInt8]] = []
+            for piece in Self.split(body.dropFirst().dropLast(), at: UInt8(ascii: "|")) {
+                guard let text = Self.literalText(piece) else { return nil }
+                alternatives.append(text)
             }
-            if c == "^", i == 0 {
-                atStart = true
-            } else if c == "$", i == s.count - 1 {
-                atEnd = true
-            } else if Self.isSpecial(c) {
-                return nil
-            } else {
-                text.append(s[i])
+            self = .oneOf(alternatives)
+            return
+        }
+        let halves = Self.split(body, at: UInt8(ascii: "."))
+        // `A.*B`: a dot that is not quoted, followed by a star, once. Texts with CR or LF are left
+        // to ICU, whose `.` never ends inside a CR LF.
+        guard halves.count == 2, halves[1].first == UInt8(ascii: "*"), let prefix = Self.literalText(halves[0]),
+              let suffix = Self.literalText(halves[1].dropFirst()),
+              !(prefix + suffix).contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
+        self = .around(prefix, suffix)
+    }
+
+    /// Whether the byte at `k` follows an odd number of backslashes.
+    private static func isEscaped(_ s: [UInt8], _ k: Int) -> Bool {
+        var backslashes = 0
+        var j = k - 1
+        while j >= 0, s[j] == UInt8(ascii: "\\") { backslashes += 1; j -= 1 }
+        return backslashes % 2 == 1
+    }
+
+    /// `bytes` cut at each unquoted `separator`.
+    private static func split(_ bytes: ArraySlice<UInt8>, at separator: UInt8) -> [ArraySlice<UInt8>] {
+        var pieces: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex, i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
+            if bytes[i] == separator {
+                pieces.append(bytes[start..<i])
+                start = i + 1
             }
             i += 1
         }
-        self = .literal(text, atStart: atStart, atEnd: atEnd)
+        pieces.append(bytes[start..<bytes.endIndex])
+        return pieces
+    }
+
+    /// The text `bytes` stand for when they are literal characters and quoted punctuation only.
+    private static func literalText(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let c = Unicode.Scalar(bytes[i])
+            if c == "\\" {
+                guard i + 1 < bytes.endIndex, Self.isQuotable(Unicode.Scalar(bytes[i + 1])) else { return nil }
+                text.append(bytes[i + 1])
+                i += 2
+                continue
+            }
+            if Self.isSpecial(c) { return nil }
+            text.append(bytes[i])
+            i += 1
+        }
+        return text
     }
 
     /// `n` for `.{n}`, `.{n,}` and `.{n,m}` with m ≥ n, written without leading zeros and short
@@ -104,6 +154,15 @@ enum SimpleRegex: Sendable, Equatable {
                 }
             }
             return false
+        case .oneOf(let alternatives):
+            let t = Array(text.utf8)
+            return Self.endPositions(t).contains { end in alternatives.contains { $0.count == end && t[..<end].elementsEqual($0) } }
+        case .around(let prefix, let suffix):
+            let t = Array(text.utf8)
+            guard t.starts(with: prefix) else { return false }
+            return Self.endPositions(t).contains { end in
+                end >= prefix.count + suffix.count && t[(end - suffix.count)..<end].elementsEqual(suffix)
+            }
         }
     }
 

@@ -11,12 +11,14 @@ struct SimpleRegexTests {
     static let expressions = [
         "", "^", "$", "^$", "abc", "^abc", "abc$", "^abc$", "b", "^b$", "a\\.c", "^a\\.c$", "a\\$", "\\^a", "x\\-y\\/z\\:w\\@v",
         "O\\'Hara", "say \\\"hi\\\"", "é", "^é$", "日本", "^日本$", "\r", "^\r$", "a\r", "\n$", "a b", ".{0}", ".{3}", ".{3,}",
-        ".{2,5}", ".{10}", ".{2}", ".{4}", "\\\\", "^\\\\$", "\t",
+        ".{2,5}", ".{10}", ".{2}", ".{4}", "\\\\", "^\\\\$", "\t", "\\\\$", "^(abc|ab)$", "^(a|)$", "^()$", "^(é|日本)$",
+        "^(a\\|b|c)$", "^a.*c$", "^.*c$", "^a.*$", "^.*$", "^ab.*bc$", "^a\\.b.*c$", "^a.*\\.c$", "^(a)(b)$", "^a.*b.*c$",
     ]
     static let texts = [
         "", "abc", "xabc", "abcx", "abc\n", "abc\r", "abc\r\n", "abc\n\n", "abc\u{85}", "abc\u{2028}", "abc\u{2029}", "abc\u{0B}",
         "abc\u{0C}", "a.c", "abc$", "^a", "x-y/z:w@v", "O'Hara", "say \"hi\"", "é", "e\u{301}", "日本", "日本\n", "\r", "\r\n",
         "a\r", "a\r\n", "\r\n\r\n", "\n\r", "a\r\n\n", "\n", "a b", "ab", "abcdefghijk", "\u{1F600}\u{1F600}\u{1F600}", "\\", "\\\n", "\t", "b",
+        "ab", "abcbc", "abbc", "a|b", "c\n", "a\r\nc", "a\nc", "ac", "a.bxc", "a.b.c", "axx.c", "c", "a", "日本\r\n", "abc\r\n\r\n",
     ]
 
     @Test("literal and length expressions match as ICU matches them")
