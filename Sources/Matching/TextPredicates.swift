@@ -58,6 +58,7 @@ struct RegexPattern {
 
     init(_ pattern: String) throws(EvaluationError) {
         if let kept = Self.compiled.get(pattern) { (regex, simple) = (kept, nil); return }
+        if Self.refused.get(pattern) != nil { throw Self.invalid(pattern) }
         let normalized = pattern.nfc
         if let simple = SimpleRegex(normalized) { (regex, self.simple) = (nil, simple); return }
         simple = nil
@@ -65,7 +66,8 @@ struct RegexPattern {
         // STIX 2.1 9.6.1: "The DOTALL option MUST be specified."
         let compiled: NSRegularExpression
         do { compiled = try NSRegularExpression(pattern: normalized, options: [.dotMatchesLineSeparators]) } catch {
-            throw EvaluationError("MATCHES '\(pattern)' is not a valid regular expression")
+            Self.refused.put(pattern, ())
+            throw Self.invalid(pattern)
         }
         regex = compiled
         Self.compiled.put(pattern, compiled)
@@ -74,7 +76,15 @@ struct RegexPattern {
     /// Expressions compiled before, shared by every evaluator of the process: compiling costs
     /// microseconds, and Foundation on Linux leaks a little memory for each compilation of an
     /// expression longer than 256 UTF-16 units (found by the fuzzer), so each is compiled once.
-    static let compiled = RegexCache(capacity: 4096)
+    static let compiled = RegexCache<NSRegularExpression>(capacity: 4096)
+
+    /// Expressions ICU refused before: Foundation builds an error object for each refusal, which
+    /// costs more than compiling a valid expression.
+    static let refused = RegexCache<Void>(capacity: 1024)
+
+    static func invalid(_ pattern: String) -> EvaluationError {
+        EvaluationError("MATCHES '\(pattern)' is not a valid regular expression")
+    }
 
     /// Longest a single search may run before it is abandoned with an error.
     static let budget: TimeInterval = 0.25
@@ -186,26 +196,28 @@ struct AddressRange: Equatable, Sendable {
 }
 
 extension String {
-    /// The text in Unicode normal form C; ASCII text, already in it, is returned as is (Foundation's
-    /// normalisation costs microseconds even then).
-    var nfc: String { utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping }
+    /// The text in Unicode normal form C. Text whose code points are all below U+0300 (ASCII,
+    /// Latin-1 and the Latin extensions, in UTF-8 no byte from 0xCC on) is in it already: no
+    /// combining mark or singleton decomposition lies there. It is returned as is, since
+    /// Foundation's normalisation costs microseconds even then.
+    var nfc: String { utf8.allSatisfy { $0 < 0xCC } ? self : precomposedStringWithCanonicalMapping }
 }
 
-/// A bounded, thread-safe store of compiled regular expressions (cleared when full).
-final class RegexCache: @unchecked Sendable {
-    private var entries: [String: NSRegularExpression] = [:]
+/// A bounded, thread-safe store of what is known about regular expressions, by their text (cleared when full).
+final class RegexCache<Value>: @unchecked Sendable {
+    private var entries: [String: Value] = [:]
     private let lock = NSLock()
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func get(_ pattern: String) -> NSRegularExpression? {
+    func get(_ pattern: String) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         return entries[pattern]
     }
 
-    func put(_ pattern: String, _ regex: NSRegularExpression) {
+    func put(_ pattern: String, _ regex: Value) {
         lock.lock()
         defer { lock.unlock() }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
