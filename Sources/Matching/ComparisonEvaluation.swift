@@ -7,6 +7,7 @@ extension Context {
         switch c {
         case .comparison(let compiled):
             if let names = compiled.path.propertyNames { return try roots(compiled, names, o) }
+            if let hops = compiled.path.hops { return try roots(compiled, hops, o) }
             let selection = try Selection.select(compiled.path.path, in: o)
             if compiled.op == .exists && compiled.negated {
                 // NOT EXISTS: objects of the type where the path reaches nothing.
@@ -46,6 +47,29 @@ extension Context {
             }
         }
         return notExists ? absent(type, passed, o) : passed
+    }
+
+    /// The same for a path of single steps through references: every root is followed first
+    /// (a malformed reference is an error whatever the values), then the values are tested.
+    private func roots(_ compiled: CompiledComparison, _ hops: [CompiledPath.Hop], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+        let type = compiled.path.path.objectType
+        var reached: [Reached] = []
+        for i in o.objects.indices where o.types[i] == type {
+            if let value = try CompiledPath.follow(o.objects[i].value, hops, in: o) { reached.append(Reached(root: i, value: value)) }
+        }
+        var passed = SmallBitSet()
+        if compiled.op == .exists && compiled.negated {
+            for r in reached { passed.insert(r.root) }
+            return absent(type, passed, o)
+        }
+        for r in reached where try holds(compiled, value: Operand.from(r.value, kind: compiled.path.valueKind)) { passed.insert(r.root) }
+        return passed
+    }
+
+    /// A value a path reached and the root object it was reached from.
+    private struct Reached {
+        let root: Int
+        let value: JSONValue
     }
 
     /// The objects of `type` not in `present`.

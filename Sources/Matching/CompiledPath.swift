@@ -9,8 +9,17 @@ struct CompiledPath: Sendable {
     /// The names of the steps when every step is a property that dereferences nothing: the path
     /// then reaches at most one value per root object, found without building a selection.
     let propertyNames: [String]?
+    /// The steps when every one is a property and some dereference a single `_ref` (none a
+    /// `_refs` list): the path still reaches one value at most per root.
+    let hops: [Hop]?
     /// How a string value reached by the path is read.
     let valueKind: ValueKind
+
+    /// A property step, and whether it follows a reference to another object of the observation.
+    struct Hop: Sendable {
+        let name: String
+        let dereferences: Bool
+    }
 
     /// How a string property value becomes an operand, from its property's name.
     enum ValueKind: Sendable {
@@ -26,15 +35,22 @@ struct CompiledPath: Sendable {
         var names: [String]? = []
         names?.reserveCapacity(path.steps.count)
         var last: String?
+        var singleSteps = true
         for step in path.steps {
             if case .property(let name) = step {
                 last = name
+                if name.hasSuffix("_refs") { singleSteps = false }
                 if name.hasSuffix("_ref") || name.hasSuffix("_refs") { names = nil } else { names?.append(name) }
             } else {
                 names = nil
+                singleSteps = false
             }
         }
         propertyNames = names
+        hops = names == nil && singleSteps ? path.steps.compactMap { step in
+            guard case .property(let name) = step else { return nil }
+            return Hop(name: name, dereferences: name.hasSuffix("_ref"))
+        } : nil
         // The values a path reaches carry the name of its last property step (list indexes keep it).
         if let last, last.hasSuffix("_hex") {
             valueKind = .hex(last)
@@ -43,6 +59,24 @@ struct CompiledPath: Sendable {
         } else {
             valueKind = .text
         }
+    }
+
+    /// The value a path of single steps reaches from `object` within `observation`, or nil;
+    /// throws for a reference that is not a string, as a selection does.
+    static func follow(_ object: JSONObject, _ hops: [Hop], in observation: Observation) throws(EvaluationError) -> JSONValue? {
+        var current = object
+        for (k, hop) in hops.enumerated() {
+            guard var value = current[hop.name] else { return nil }
+            if hop.dereferences {
+                guard case .string(let ref) = value else { throw EvaluationError("\(hop.name) must hold a reference (a string)") }
+                guard let target = observation.object(ref) else { return nil }
+                value = .object(target)
+            }
+            if k == hops.count - 1 { return value }
+            guard case .object(let next) = value else { return nil }
+            current = next
+        }
+        return .object(object)
     }
 
     /// The value a property-only path reaches from `object`, or nil.
