@@ -39,8 +39,9 @@ struct CompiledPath: Sendable {
         for step in path.steps {
             if case .property(let name) = step {
                 last = name
-                if name.hasSuffix("_refs") { singleSteps = false }
-                if name.hasSuffix("_ref") || name.hasSuffix("_refs") { names = nil } else { names?.append(name) }
+                let reference = Self.ends(name, "_ref"), references = Self.ends(name, "_refs")
+                if references { singleSteps = false }
+                if reference || references { names = nil } else { names?.append(name) }
             } else {
                 names = nil
                 singleSteps = false
@@ -49,16 +50,22 @@ struct CompiledPath: Sendable {
         propertyNames = names
         hops = names == nil && singleSteps ? path.steps.compactMap { step in
             guard case .property(let name) = step else { return nil }
-            return Hop(name: name, dereferences: name.hasSuffix("_ref"))
+            return Hop(name: name, dereferences: Self.ends(name, "_ref"))
         } : nil
         // The values a path reaches carry the name of its last property step (list indexes keep it).
-        if let last, last.hasSuffix("_hex") {
+        if let last, Self.ends(last, "_hex") {
             valueKind = .hex(last)
-        } else if let last, last.hasSuffix("_bin") {
+        } else if let last, Self.ends(last, "_bin") {
             valueKind = .base64(last)
         } else {
             valueKind = .text
         }
+    }
+
+    /// `name.hasSuffix(suffix)`, its last byte compared first: most names end otherwise, and
+    /// `hasSuffix` compares characters.
+    static func ends(_ name: String, _ suffix: String) -> Bool {
+        name.utf8.last == suffix.utf8.last && name.hasSuffix(suffix)
     }
 
     /// The value a path of single steps reaches from `object` within `observation`, or nil;

@@ -106,7 +106,8 @@ struct Context {
             let c = leaves[nextLeaf]
             nextLeaf += 1
             var matching: [Int] = []
-            for (i, o) in observations.enumerated() where try !roots(c, o).isEmpty { matching.append(i) }
+            // By index: the observation is lent to `roots`, not copied for each expression.
+            for i in observations.indices where try !roots(c, observations[i]).isEmpty { matching.append(i) }
             return .observation(matching)
         case .combined(_, let a, let b): return .combined(try test(a), try test(b))
         case .qualified(let inner, _): return .qualified(try test(inner))
