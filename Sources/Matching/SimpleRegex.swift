@@ -182,14 +182,33 @@ enum SimpleRegex: Sendable, Equatable {
         return ends
     }
 
+    /// Whether `needle` occurs in `haystack`; long ones in time linear in both (Knuth-Morris-Pratt):
+    /// the values searched can be long, and no time budget guards this search as one guards ICU's.
     private static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
+        guard !needle.isEmpty else { return true }
         guard haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while i <= last {
-            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
+        if haystack.count * needle.count <= 4096 {
+            // Short texts: compared in place, without the table.
+            var i = haystack.startIndex
+            while i <= haystack.endIndex - needle.count {
+                if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+                i += 1
+            }
+            return false
+        }
+        // border[k]: length of the longest proper border of needle[...k].
+        var border = [Int](repeating: 0, count: needle.count)
+        var k = 0
+        for i in needle.indices.dropFirst() {
+            while k > 0, needle[i] != needle[k] { k = border[k - 1] }
+            if needle[i] == needle[k] { k += 1 }
+            border[i] = k
+        }
+        var matched = 0
+        for b in haystack {
+            while matched > 0, b != needle[matched] { matched = border[matched - 1] }
+            if b == needle[matched] { matched += 1 }
+            if matched == needle.count { return true }
         }
         return false
     }

@@ -21,6 +21,17 @@ struct SimpleRegexTests {
         "ab", "abcbc", "abbc", "a|b", "c\n", "a\r\nc", "a\nc", "ac", "a.bxc", "a.b.c", "axx.c", "c", "a", "日本\r\n", "abc\r\n\r\n",
     ]
 
+    @Test("a literal is found in a long value as ICU finds it")
+    func longValues() throws {
+        let needle = String(repeating: "ab", count: 300) + "c"
+        let evaluator = try PatternEvaluator(pattern: "[x-log:line MATCHES '\(needle)']")
+        for text in [String(repeating: "ab", count: 5_000) + "c", String(repeating: "ab", count: 5_000), "x" + needle + "x"] {
+            let observation = Observation(id: "observed-data--1", firstObserved: 0, lastObserved: 0, count: 1,
+                                          objects: [("0", ["type": .string("x-log"), "line": .string(text)])])
+            #expect(try evaluator.matches([observation]) == text.contains(needle))
+        }
+    }
+
     @Test("literal and length expressions match as ICU matches them")
     func agreesWithICU() throws {
         for expression in Self.expressions {
