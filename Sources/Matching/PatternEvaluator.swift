@@ -211,7 +211,7 @@ struct Context {
         }
         let members = all.map { b in
             var bits = SmallBitSet()
-            for x in b { bits.insert(number[x]!) }
+            for x in b { if let position = number[x] { bits.insert(position) } }
             return bits
         }
         var out: [Binding] = []
