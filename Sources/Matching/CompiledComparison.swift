@@ -2,8 +2,13 @@ import Patterning
 
 /// A comparison ready to run on many values: its literal converted, its set checked, its LIKE
 /// pattern, regular expression or address range compiled, all once per pattern.
-struct CompiledComparison: Sendable {
-    let comparison: Comparison
+///
+/// A class, so that visiting a comparison for each observation shares it instead of copying
+/// (and retaining) each of its parts.
+final class CompiledComparison: Sendable {
+    let op: ComparisonOperator
+    let negated: Bool
+    let path: CompiledPath
     /// The literal of =, !=, <, >, <= and >=.
     let literal: Operand?
     /// The elements of an IN set (one kind; numbers may mix).
@@ -16,7 +21,9 @@ struct CompiledComparison: Sendable {
     /// Compiles `c`; throws for a literal that is no value (an impossible date, bad base64), a
     /// set mixing kinds, a refused regular expression or a malformed range.
     init(_ c: Comparison) throws(EvaluationError) {
-        comparison = c
+        op = c.op
+        negated = c.negated
+        path = CompiledPath(c.path)
         var literal: Operand?, set: [Operand] = [], like: LikePattern?, regex: RegexPattern?, range: AddressRange?
         switch (c.op, c.value) {
         case (.exists, _), (_, nil): break

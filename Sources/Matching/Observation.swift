@@ -14,26 +14,43 @@ public struct Observation: Sendable {
     public var count: Int
     /// The objects, by the key references use (an SCO id in 2.1, "0", "1"... in 2.0), in order.
     public var objects: [(key: String, value: JSONObject)]
-    /// Position of each key in `objects`.
-    let index: [String: Int]
+    /// Position of each key in `objects`, for observations too large to search in order (most
+    /// hold a handful of objects, where comparing keys beats hashing them).
+    let index: [String: Int]?
     /// Each object's `type`, read once (every comparison filters on it).
     let types: [String?]
 
+    /// Object count above which references are resolved through a hash index.
+    static let indexThreshold = 16
+
     /// Creates an observation.
     public init(id: String, firstObserved: Int64, lastObserved: Int64, count: Int, objects: [(key: String, value: JSONObject)]) {
+        self.init(id: id, firstObserved: firstObserved, lastObserved: lastObserved, count: count, objects: objects,
+                  types: objects.map { $0.value["type"]?.stringValue })
+    }
+
+    init(id: String, firstObserved: Int64, lastObserved: Int64, count: Int, objects: [(key: String, value: JSONObject)], types: [String?]) {
         self.id = id
         self.firstObserved = firstObserved
         self.lastObserved = lastObserved
         self.count = count
         self.objects = objects
-        var index: [String: Int] = [:]
-        for (i, o) in objects.enumerated() where index[o.key] == nil { index[o.key] = i }
-        self.index = index
-        types = objects.map { $0.value["type"]?.stringValue }
+        self.types = types
+        if objects.count > Self.indexThreshold {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(objects.count)
+            for (i, o) in objects.enumerated() where index[o.key] == nil { index[o.key] = i }
+            self.index = index
+        } else {
+            index = nil
+        }
     }
 
     /// The object a reference names within this observation.
-    func object(_ key: String) -> JSONObject? { index[key].map { objects[$0].value } }
+    func object(_ key: String) -> JSONObject? {
+        if let index { return index[key].map { objects[$0].value } }
+        return objects.first { $0.key == key }?.value
+    }
 }
 
 /// Why observed data cannot be evaluated: which object and what is wrong.
@@ -52,43 +69,85 @@ extension Observation {
     /// given names nothing (as in stix2-matcher). Throws for observed-data that lacks its
     /// timestamps or count.
     public static func from(_ input: [JSONValue]) throws(ObservationError) -> [Observation] {
-        var objects: [JSONValue] = []
-        for item in input {
-            if item["type"]?.stringValue == "bundle", let inner = item["objects"]?.arrayValue { objects += inner } else { objects.append(item) }
+        // Bundles are read in place rather than flattened into a copy, and each SCO's type is
+        // read once, here, for the observations that name it.
+        var scos = ObjectsByID()
+        var observed: [JSONObject] = []
+        func collect(_ item: JSONValue) {
+            guard case .object(let o) = item, case .string(let type)? = o["type"] else { return }
+            if type == "observed-data" {
+                observed.append(o)
+            } else if case .string(let id)? = o["id"] {
+                scos.append(id: id, object: o, type: type)
+            }
         }
-        var scos: [String: JSONObject] = [:]
-        for case .object(let o) in objects {
-            if let type = o["type"]?.stringValue, type != "observed-data", let id = o["id"]?.stringValue { scos[id] = o }
+        for item in input {
+            if case .object(let o) = item, case .string("bundle")? = o["type"], case .array(let inner)? = o["objects"] {
+                scos.reserveCapacity(inner.count)
+                for element in inner { collect(element) }
+            } else {
+                collect(item)
+            }
         }
         var out: [Observation] = []
-        for case .object(let o) in objects where o["type"]?.stringValue == "observed-data" {
-            let id = o["id"]?.stringValue ?? "observed-data"
-            func time(_ key: String) throws(ObservationError) -> Int64 {
-                guard let text = o[key]?.stringValue, case .success(let t) = Timestamp.parse(text) else {
-                    throw ObservationError(reason: "\(id): $.\(key) must be a timestamp")
-                }
-                return t.microseconds
-            }
-            guard let count = o["number_observed"]?.numberValue?.int64, count >= 1 else {
-                throw ObservationError(reason: "\(id): $.number_observed must be a positive integer")
-            }
-            var members: [(key: String, value: JSONObject)] = []
-            if let refs = o["object_refs"]?.arrayValue {
-                for case .string(let ref) in refs {
-                    if let sco = scos[ref] { members.append((ref, sco)) }
-                }
-            } else if let embedded = o["objects"]?.objectValue {
-                for (key, value) in embedded {
-                    guard case .object(let sco) = value else { throw ObservationError(reason: "\(id): $.objects.\(key) must be an object") }
-                    members.append((key, sco))
-                }
-            } else {
-                throw ObservationError(reason: "\(id): observed-data needs object_refs (or the STIX 2.0 objects)")
-            }
-            out.append(Observation(id: id, firstObserved: try time("first_observed"), lastObserved: try time("last_observed"),
-                                   count: Int(min(count, Int64(Int32.max))), objects: members))
-        }
+        out.reserveCapacity(observed.count)
+        for o in observed { out.append(try observation(o, scos)) }
         return out
+    }
+
+    /// One observed-data object, its members read in one pass.
+    private static func observation(_ o: JSONObject, _ scos: ObjectsByID) throws(ObservationError) -> Observation {
+        // Member names are distinct in parsed JSON; should one repeat, the first counts, as in lookups.
+        var id: JSONValue?, first: JSONValue?, last: JSONValue?, number: JSONValue?, refsValue: JSONValue?, embeddedValue: JSONValue?
+        for (key, value) in o {
+            // The length first: most members are none of these.
+            switch key.utf8.count {
+            case 2, 7, 11, 13, 14, 15: break
+            default: continue
+            }
+            switch key {
+            case "id" where id == nil: id = value
+            case "first_observed" where first == nil: first = value
+            case "last_observed" where last == nil: last = value
+            case "number_observed" where number == nil: number = value
+            case "object_refs" where refsValue == nil: refsValue = value
+            case "objects" where embeddedValue == nil: embeddedValue = value
+            default: break
+            }
+        }
+        let name = id?.stringValue ?? "observed-data"
+        let refs = refsValue?.arrayValue, embedded = embeddedValue?.objectValue
+        func time(_ value: JSONValue?, _ key: String) throws(ObservationError) -> Int64 {
+            guard case .string(let text)? = value, case .success(let t) = Timestamp.parse(text) else {
+                throw ObservationError(reason: "\(name): $.\(key) must be a timestamp")
+            }
+            return t.microseconds
+        }
+        guard case .number(let n)? = number, let count = n.int64, count >= 1 else {
+            throw ObservationError(reason: "\(name): $.number_observed must be a positive integer")
+        }
+        var members: [(key: String, value: JSONObject)] = []
+        var types: [String?] = []
+        if let refs {
+            members.reserveCapacity(refs.count)
+            types.reserveCapacity(refs.count)
+            for case .string(let ref) in refs {
+                if let sco = scos[ref] {
+                    members.append((ref, sco.object))
+                    types.append(sco.type)
+                }
+            }
+        } else if let embedded {
+            for (key, value) in embedded {
+                guard case .object(let sco) = value else { throw ObservationError(reason: "\(name): $.objects.\(key) must be an object") }
+                members.append((key, sco))
+                types.append(sco["type"]?.stringValue)
+            }
+        } else {
+            throw ObservationError(reason: "\(name): observed-data needs object_refs (or the STIX 2.0 objects)")
+        }
+        return Observation(id: name, firstObserved: try time(first, "first_observed"), lastObserved: try time(last, "last_observed"),
+                           count: Int(min(count, Int64(Int32.max))), objects: members, types: types)
     }
 }
 

@@ -32,27 +32,27 @@ enum Operand: Hashable {
         }
     }
 
-    /// A JSON value reached by an object path; `name` is the property it was read from.
-    static func from(_ value: JSONValue, name: String?) throws(EvaluationError) -> Operand {
+    /// A JSON value reached by an object path, read as its property's name says.
+    static func from(_ value: JSONValue, kind: CompiledPath.ValueKind) throws(EvaluationError) -> Operand {
         switch value {
         case .string(let s):
-            if let name, name.hasSuffix("_hex") {
+            switch kind {
+            case .text: return .string(s)
+            case .hex(let name):
                 guard let bytes = HexText.bytes(s) else { throw EvaluationError("\(name): '\(s)' is not hexadecimal") }
                 return .bytes(bytes)
-            }
-            if let name, name.hasSuffix("_bin") {
+            case .base64(let name):
                 guard let data = Data(base64Encoded: s) else { throw EvaluationError("\(name): '\(s)' is not base64") }
                 return .bytes(Array(data))
             }
-            return .string(s)
         case .number(let n):
-            if n.isInteger, let i = Int64(n.text) { return .integer(i) }
+            // JSON number text is ASCII: its bytes say whether it has a fraction or exponent.
+            if !n.text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }), let i = Int64(n.text) { return .integer(i) }
             return .double(n.double)
         case .bool(let b): return .bool(b)
         case .null, .array, .object: return .structure
         }
     }
-
 
     /// A STIX timestamp with upper-case `T` and `Z`, in microseconds (digits past the sixth
     /// fractional one are dropped).
@@ -72,7 +72,7 @@ enum Operand: Hashable {
     /// Whether two operands are equal; operands of kinds that do not compare are unequal.
     static func equal(_ a: Operand, _ b: Operand) -> Bool {
         switch (a, b) {
-        case (.string(let x), .string(let y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
+        case (.string(let x), .string(let y)): return compareText(x, y) == 0
         case (.integer(let x), .integer(let y)): return x == y
         case (.integer(let x), .double(let y)), (.double(let y), .integer(let x)): return Double(x) == y && Double(x).isFinite && Int64(exactly: y) == x
         case (.double(let x), .double(let y)): return x == y
@@ -88,7 +88,7 @@ enum Operand: Hashable {
     static func order(_ a: Operand, _ b: Operand) -> Int? {
         func sign<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
         switch (a, b) {
-        case (.string(let x), .string(let y)): return lexicographic(Array(x.unicodeScalars.map(\.value)), Array(y.unicodeScalars.map(\.value)))
+        case (.string(let x), .string(let y)): return compareText(x, y)
         case (.integer(let x), .integer(let y)): return sign(x, y)
         case (.integer(let x), .double(let y)): return compare(x, y)
         case (.double(let x), .integer(let y)): return compare(y, x).map { -$0 }
@@ -121,6 +121,22 @@ enum Operand: Hashable {
         if i < whole { return -1 }
         if i > whole { return 1 }
         return floor < d ? -1 : 0
+    }
+
+    /// Two texts in code point order, as Python compares them: UTF-8 bytes sort in code point
+    /// order, so the bytes are compared as they are, without decoding.
+    static func compareText(_ x: String, _ y: String) -> Int {
+        var x = x, y = y
+        return x.withUTF8 { a in
+            y.withUTF8 { b in
+                let shared = min(a.count, b.count)
+                if shared > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                    let c = memcmp(pa, pb, shared)
+                    if c != 0 { return c < 0 ? -1 : 1 }
+                }
+                return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
+            }
+        }
     }
 
     static func lexicographic<T: Comparable>(_ x: [T], _ y: [T]) -> Int {

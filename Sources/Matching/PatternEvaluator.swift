@@ -106,92 +106,12 @@ struct Context {
             let c = leaves[nextLeaf]
             nextLeaf += 1
             var matching: [Int] = []
-            for (i, o) in observations.enumerated() where try !roots(c, o).isEmpty { matching.append(i) }
+            // By index: the observation is lent to `roots`, not copied for each expression.
+            for i in observations.indices where try !roots(c, observations[i]).isEmpty { matching.append(i) }
             return .observation(matching)
         case .combined(_, let a, let b): return .combined(try test(a), try test(b))
         case .qualified(let inner, _): return .qualified(try test(inner))
         }
-    }
-
-    /// The root objects of `o` for which the comparison expression holds.
-    func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> Set<Int> {
-        switch c {
-        case .comparison(let compiled):
-            let comparison = compiled.comparison
-            let selection = try Selection.select(comparison.path, in: o)
-            if comparison.op == .exists && comparison.negated {
-                // NOT EXISTS: objects of the type where the path reaches nothing.
-                let present = Set(selection.roots.map(\.root))
-                return Set(o.objects.indices.filter { o.types[$0] == comparison.path.objectType && !present.contains($0) })
-            }
-            var passed: Set<Int> = []
-            for (root, values) in selection.roots {
-                for (value, name) in values where try holds(compiled, value: Operand.from(value, name: name)) {
-                    passed.insert(root)
-                    break
-                }
-            }
-            return passed
-        case .and(let a, let b):
-            let left = try roots(a, o), right = try roots(b, o)
-            return left.intersection(right)
-        case .or(let a, let b):
-            let left = try roots(a, o), right = try roots(b, o)
-            return left.union(right)
-        }
-    }
-
-    /// Whether one value passes one comparison (NOT negates the result for that value).
-    func holds(_ compiled: CompiledComparison, value: Operand) throws(EvaluationError) -> Bool {
-        let c = compiled.comparison
-        let result: Bool
-        switch c.op {
-        case .exists:
-            result = true
-        case .equal, .notEqual:
-            guard let literal = compiled.literal else { return false }
-            let v = if case .time = literal { try value.asTime() } else { value }
-            result = Operand.equal(v, literal) != (c.op == .notEqual)
-        case .less, .greater, .lessOrEqual, .greaterOrEqual:
-            guard let literal = compiled.literal else { return false }
-            let v = if case .time = literal { try value.asTime() } else { value }
-            // Kinds that have no order fail the test whatever NOT says (as the reference
-            // matcher reads "incompatible types ... the results are false").
-            guard Operand.orderable(v, literal) else { return false }
-            guard let order = Operand.order(v, literal) else { result = false; break }
-            switch c.op {
-            case .less: result = order < 0
-            case .greater: result = order > 0
-            case .lessOrEqual: result = order <= 0
-            default: result = order >= 0
-            }
-        case .in:
-            let v = if case .time? = compiled.set.first { try value.asTime() } else { value }
-            result = compiled.set.contains { Operand.equal(v, $0) }
-        case .like:
-            guard let like = compiled.like else { return false }
-            switch value {
-            case .string(let s): result = like.matches(s)
-            case .bytes(let b): result = String(validating: b, as: UTF8.self).map(like.matches) ?? false
-            default: result = false
-            }
-        case .matches:
-            guard let regex = compiled.regex else { return false }
-            switch value {
-            case .string(let s): result = try regex.matches(s)
-            // Binary values are matched as text of their byte values (0-255).
-            case .bytes(let b): result = try regex.matches(String(String.UnicodeScalarView(b.map { Unicode.Scalar($0) })))
-            default: result = false
-            }
-        case .isSubset, .isSuperset:
-            guard let literal = compiled.range else { return false }
-            if case .string(let s) = value, let range = AddressRange(s) {
-                result = c.op == .isSubset ? range.isWithin(literal) : literal.isWithin(range)
-            } else {
-                result = false
-            }
-        }
-        return result != c.negated
     }
 
     /// Sets must hold one kind of literal (numbers may mix integers and decimals).
@@ -236,10 +156,12 @@ struct Context {
             let earliestLast = op == .followedBy ? right.map { r in r.map { observation(of: $0).lastObserved }.min()! } : []
             for l in left {
                 let latestFirst = op == .followedBy ? l.map { observation(of: $0).firstObserved }.max()! : 0
-                let used = Set(l)
+                // Bindings are short: comparing their members beats hashing them, up to a point.
+                let used = l.count > 8 ? Set(l) : []
+                func disjoint(_ r: Binding) -> Bool { l.count > 8 ? used.isDisjoint(with: r) : !l.contains(where: r.contains) }
                 // Every pair looked at costs work, kept or not: rejecting pairs can be quadratic too.
                 try budget.spend(work: right.count)
-                for (k, r) in right.enumerated() where used.isDisjoint(with: r) {
+                for (k, r) in right.enumerated() where disjoint(r) {
                     if op == .followedBy, latestFirst > earliestLast[k] { continue }
                     out.append(l + r)
                     try bound(out.count)
@@ -279,14 +201,22 @@ struct Context {
     /// Every choice of `n` pairwise disjoint bindings, in list order, each joined into one.
     func combinations(_ all: [Binding], _ n: Int) throws(EvaluationError) -> [Binding] {
         if n == 1 { return all }
+        // Instances are numbered densely, so that sets of them are bits.
+        var number: [Int: Int] = [:]
+        for b in all { for x in b where number[x] == nil { number[x] = number.count } }
         // Fewer distinct instances than a combination needs: nothing to enumerate.
-        if Set(all.joined()).count < n { return [] }
+        if number.count < n { return [] }
         guard n <= PatternEvaluator.maxRepeats else {
             throw EvaluationError("REPEATS \(n) TIMES over this many observations is refused as too costly (at most \(PatternEvaluator.maxRepeats))")
         }
+        let members = all.map { b in
+            var bits = SmallBitSet()
+            for x in b { if let position = number[x] { bits.insert(position) } }
+            return bits
+        }
         var out: [Binding] = []
         var chosen: [Int] = []
-        var used: Set<Int> = []
+        var used = SmallBitSet()
         var steps = 0
         func extend(from start: Int) throws(EvaluationError) {
             steps += 1
@@ -300,11 +230,11 @@ struct Context {
                 return
             }
             guard all.count - start >= n - chosen.count else { return }
-            for i in start..<all.count where used.isDisjoint(with: all[i]) {
+            for i in start..<all.count where used.isDisjoint(with: members[i]) {
                 chosen.append(i)
-                used.formUnion(all[i])
+                used.formUnion(members[i])
                 try extend(from: i + 1)
-                used.subtract(all[i])
+                used.subtract(members[i])
                 chosen.removeLast()
             }
         }

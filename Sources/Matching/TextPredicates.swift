@@ -3,36 +3,48 @@ import Foundation
 /// `LIKE` as SQL defines it: `%` any run of characters, `_` exactly one, everything else
 /// itself; the whole value must match. Both sides are compared in Unicode normal form C.
 struct LikePattern {
-    private enum Piece: Equatable { case any, one, char(Unicode.Scalar) }
-    private let pieces: [Piece]
+    /// The pattern's code points, with `%` and `_` as values no code point has.
+    private let pieces: [UInt32]
+    private static let any: UInt32 = .max, one: UInt32 = .max - 1
 
     init(_ pattern: String) {
-        pieces = pattern.nfc.unicodeScalars.map { $0 == "%" ? .any : $0 == "_" ? .one : .char($0) }
+        pieces = pattern.nfc.unicodeScalars.map { $0 == "%" ? Self.any : $0 == "_" ? Self.one : $0.value }
     }
 
-    /// Whether `value` matches, in time proportional to its length times the pattern's.
+    /// Whether `value` matches, in time proportional to its length times the pattern's at worst.
     func matches(_ value: String) -> Bool {
-        let text = Array(value.nfc.unicodeScalars)
-        // Classic two-row dynamic programme: reachable[j] = pattern prefix matches text[..<j].
-        var reachable = [Bool](repeating: false, count: text.count + 1)
-        reachable[0] = true
-        for piece in pieces {
-            var next = [Bool](repeating: false, count: text.count + 1)
-            switch piece {
-            case .any:
-                var seen = false
-                for j in 0...text.count {
-                    seen = seen || reachable[j]
-                    next[j] = seen
-                }
-            case .one:
-                for j in 0..<text.count where reachable[j] { next[j + 1] = true }
-            case .char(let c):
-                for j in 0..<text.count where reachable[j] && text[j] == c { next[j + 1] = true }
-            }
-            reachable = next
+        var text = value.nfc
+        // ASCII text is matched on its bytes (one per code point); other text is decoded first.
+        if let matched = text.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } ? Self.matches(pieces, bytes.lazy.map(UInt32.init)) : nil }) {
+            return matched
         }
-        return reachable[text.count]
+        return Self.matches(pieces, text.unicodeScalars.map(\.value))
+    }
+
+    /// Wildcard matching that backtracks only to the latest `%`: when a later `%` is reached,
+    /// no choice made for an earlier one needs revisiting (the later one absorbs any shift).
+    private static func matches<Text: RandomAccessCollection>(_ pieces: [UInt32], _ text: Text) -> Bool
+    where Text.Element == UInt32, Text.Index == Int {
+        var p = 0, t = text.startIndex
+        var star = -1, resume = t
+        while t < text.endIndex {
+            if p < pieces.count, pieces[p] == one || pieces[p] == text[t] {
+                p += 1
+                t += 1
+            } else if p < pieces.count, pieces[p] == any {
+                star = p
+                resume = t
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pieces.count, pieces[p] == any { p += 1 }
+        return p == pieces.count
     }
 }
 
@@ -40,23 +52,39 @@ struct LikePattern {
 /// requires) found anywhere in the value. Expressions with a quantifier inside a quantified group, which can take exponential
 /// time, are refused before they run.
 struct RegexPattern {
-    let regex: NSRegularExpression
+    /// ICU's compiled expression, or nil when `simple` matches without it.
+    let regex: NSRegularExpression?
+    let simple: SimpleRegex?
 
     init(_ pattern: String) throws(EvaluationError) {
-        if let kept = Self.compiled.get(pattern) { regex = kept; return }
+        if let kept = Self.compiled.get(pattern) { (regex, simple) = (kept, nil); return }
+        if Self.refused.get(pattern) != nil { throw Self.invalid(pattern) }
         let normalized = pattern.nfc
+        if let simple = SimpleRegex(normalized) { (regex, self.simple) = (nil, simple); return }
+        simple = nil
         if let reason = Self.catastrophic(normalized) { throw EvaluationError("MATCHES '\(pattern)': \(reason)") }
         // STIX 2.1 9.6.1: "The DOTALL option MUST be specified."
-        do { regex = try NSRegularExpression(pattern: normalized, options: [.dotMatchesLineSeparators]) } catch {
-            throw EvaluationError("MATCHES '\(pattern)' is not a valid regular expression")
+        let compiled: NSRegularExpression
+        do { compiled = try NSRegularExpression(pattern: normalized, options: [.dotMatchesLineSeparators]) } catch {
+            Self.refused.put(pattern, ())
+            throw Self.invalid(pattern)
         }
-        Self.compiled.put(pattern, regex)
+        regex = compiled
+        Self.compiled.put(pattern, compiled)
     }
 
     /// Expressions compiled before, shared by every evaluator of the process: compiling costs
     /// microseconds, and Foundation on Linux leaks a little memory for each compilation of an
     /// expression longer than 256 UTF-16 units (found by the fuzzer), so each is compiled once.
-    static let compiled = RegexCache(capacity: 4096)
+    static let compiled = RegexCache<NSRegularExpression>(capacity: 4096)
+
+    /// Expressions ICU refused before: Foundation builds an error object for each refusal, which
+    /// costs more than compiling a valid expression.
+    static let refused = RegexCache<Void>(capacity: 1024)
+
+    static func invalid(_ pattern: String) -> EvaluationError {
+        EvaluationError("MATCHES '\(pattern)' is not a valid regular expression")
+    }
 
     /// Longest a single search may run before it is abandoned with an error.
     static let budget: TimeInterval = 0.25
@@ -65,6 +93,7 @@ struct RegexPattern {
     /// blow-up the static check did not foresee) is stopped and reported instead of hanging.
     func matches(_ value: String) throws(EvaluationError) -> Bool {
         let text = value.nfc
+        guard let regex else { return simple?.matches(text) ?? false }
         let deadline = Date().addingTimeInterval(Self.budget)
         var found = false, abandoned = false
         // ICU calls back periodically during long searches (reportProgress), so they can be stopped.
@@ -123,11 +152,14 @@ struct AddressRange: Equatable, Sendable {
 
     /// An address (a range of one) or `address/prefix`; nil when malformed.
     init?(_ text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let address = Self.parse(String(parts[0])) else { return nil }
+        let utf8 = text.utf8
+        let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
+        let isIPv6 = utf8.contains(UInt8(ascii: ":"))
+        guard let address = Self.parse(slash.map { String(text[..<$0]) } ?? text, isIPv6: isIPv6) else { return nil }
         bytes = address
-        if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber), let p = Int(parts[1]),
+        if let slash {
+            let digits = text[utf8.index(after: slash)...]
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let p = Int(digits),
                   (address.count == 4 ? 1...32 : 1...128).contains(p) else { return nil }
             prefix = p
         } else {
@@ -135,8 +167,11 @@ struct AddressRange: Equatable, Sendable {
         }
     }
 
-    static func parse(_ text: String) -> [UInt8]? {
-        if text.contains(":") {
+    /// The bytes of an IPv4 or IPv6 address, or nil.
+    static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: text.utf8.contains(UInt8(ascii: ":"))) }
+
+    static func parse(_ text: String, isIPv6: Bool) -> [UInt8]? {
+        if isIPv6 {
             var address = in6_addr()
             guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
             return withUnsafeBytes(of: &address) { Array($0) }
@@ -161,26 +196,28 @@ struct AddressRange: Equatable, Sendable {
 }
 
 extension String {
-    /// The text in Unicode normal form C; ASCII text, already in it, is returned as is (Foundation's
-    /// normalisation costs microseconds even then).
-    var nfc: String { utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping }
+    /// The text in Unicode normal form C. Text whose code points are all below U+0300 (ASCII,
+    /// Latin-1 and the Latin extensions, in UTF-8 no byte from 0xCC on) is in it already: no
+    /// combining mark or singleton decomposition lies there. It is returned as is, since
+    /// Foundation's normalisation costs microseconds even then.
+    var nfc: String { utf8.allSatisfy { $0 < 0xCC } ? self : precomposedStringWithCanonicalMapping }
 }
 
-/// A bounded, thread-safe store of compiled regular expressions (cleared when full).
-final class RegexCache: @unchecked Sendable {
-    private var entries: [String: NSRegularExpression] = [:]
+/// A bounded, thread-safe store of what is known about regular expressions, by their text (cleared when full).
+final class RegexCache<Value>: @unchecked Sendable {
+    private var entries: [String: Value] = [:]
     private let lock = NSLock()
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func get(_ pattern: String) -> NSRegularExpression? {
+    func get(_ pattern: String) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         return entries[pattern]
     }
 
-    func put(_ pattern: String, _ regex: NSRegularExpression) {
+    func put(_ pattern: String, _ regex: Value) {
         lock.lock()
         defer { lock.unlock() }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }

@@ -88,7 +88,7 @@ public enum PathStep: Sendable, Equatable {
 }
 
 /// A literal on the right of a comparison.
-public indirect enum PatternLiteral: Sendable, Equatable {
+public enum PatternLiteral: Sendable, Equatable {
     case string(String)
     case integer(Int64)
     case float(Double)

@@ -1,8 +1,8 @@
 /// Tokens of the STIX patterning language.
 enum PatternToken: Equatable {
     case lbracket, rbracket, lparen, rparen, colon, dot, comma, star
-    case op(String)              // = != > < >= <=
-    case keyword(String)         // AND OR NOT FOLLOWEDBY LIKE MATCHES ISSUBSET ISSUPERSET EXISTS IN START STOP SECONDS WITHIN REPEATS TIMES
+    case op(ComparisonOperator)   // = != > < >= <= (and their spellings == and <>)
+    case keyword(PatternKeyword)
     case identifier(String)
     case string(String)
     case integer(Int64, text: String)
@@ -14,154 +14,243 @@ enum PatternToken: Equatable {
     case end
 }
 
-/// Splits a pattern into tokens, each with its character offset.
-struct PatternLexer {
-    static let keywords: Set<String> = [
-        "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET", "EXISTS", "IN",
-        "START", "STOP", "SECONDS", "WITHIN", "REPEATS", "TIMES",
-    ]
+/// The reserved words of the grammar (upper case only, as STIXPattern.g4 spells them).
+enum PatternKeyword: String {
+    case and = "AND", or = "OR", not = "NOT", followedBy = "FOLLOWEDBY", like = "LIKE", matches = "MATCHES"
+    case isSubset = "ISSUBSET", isSuperset = "ISSUPERSET", exists = "EXISTS", `in` = "IN", start = "START", stop = "STOP"
+    case seconds = "SECONDS", within = "WITHIN", repeats = "REPEATS", times = "TIMES"
+}
 
-    static func tokenize(_ pattern: String) throws(PatternError) -> [(PatternToken, Int)] {
-        let s = Array(pattern.unicodeScalars)
-        var i = 0
-        var out: [(PatternToken, Int)] = []
-        // Numbers, keywords and identifiers are ASCII: their text is copied byte by byte.
-        func ascii(_ r: Range<Int>) -> String {
-            String(unsafeUninitializedCapacity: r.count) { buffer in
-                for (k, index) in r.enumerated() { buffer[k] = UInt8(truncatingIfNeeded: s[index].value) }
-                return r.count
-            }
+extension PatternKeyword {
+    /// The keyword spelt by `word`, found by its length first (words are mostly identifiers).
+    init?(_ word: ArraySlice<UInt8>) {
+        func is_(_ literal: StaticString) -> Bool { PatternLexer.equal(word, literal) }
+        let found: PatternKeyword? = switch word.count {
+        case 2: is_("OR") ? .or : is_("IN") ? .in : nil
+        case 3: is_("AND") ? .and : is_("NOT") ? .not : nil
+        case 4: is_("LIKE") ? .like : is_("STOP") ? .stop : nil
+        case 5: is_("START") ? .start : is_("TIMES") ? .times : nil
+        case 6: is_("EXISTS") ? .exists : is_("WITHIN") ? .within : nil
+        case 7: is_("MATCHES") ? .matches : is_("SECONDS") ? .seconds : is_("REPEATS") ? .repeats : nil
+        case 8: is_("ISSUBSET") ? .isSubset : nil
+        case 10: is_("FOLLOWEDBY") ? .followedBy : is_("ISSUPERSET") ? .isSuperset : nil
+        default: nil
         }
-        func isIdentStart(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" }
-        func isIdentChar(_ c: Unicode.Scalar) -> Bool { isIdentStart(c) || ("0"..."9").contains(c) || c == "-" }
-        // Most patterns are ASCII: then a scalar offset is a byte offset, and a literal without
-        // escapes is copied from the bytes in one go.
-        let bytes = Array(pattern.utf8)
-        let isASCII = bytes.count == s.count
-        func quoted(from start: Int) throws(PatternError) -> (String, Int) {
-            if isASCII {
-                var end = start + 1
-                while end < bytes.count, bytes[end] != UInt8(ascii: "'"), bytes[end] != UInt8(ascii: "\\") { end += 1 }
-                if end < bytes.count, bytes[end] == UInt8(ascii: "'") {
-                    return (String(decoding: bytes[(start + 1)..<end], as: UTF8.self), end + 1)
-                }
-            }
-            var j = start + 1
-            var text = String.UnicodeScalarView()
-            text.reserveCapacity(16)
-            while j < s.count {
-                let c = s[j]
-                if c == "\\" {
-                    guard j + 1 < s.count, s[j + 1] == "'" || s[j + 1] == "\\" else {
-                        throw PatternError(position: j, reason: "invalid escape in a string literal (only \\' and \\\\ are allowed)")
-                    }
-                    text.append(s[j + 1])
-                    j += 2
-                    continue
-                }
-                if c == "'" { return (String(text), j + 1) }
-                text.append(c)
-                j += 1
-            }
-            throw PatternError(position: start, reason: "unterminated string literal")
-        }
-        while i < s.count {
-            let c = s[i]
+        guard let found else { return nil }
+        self = found
+    }
+}
+
+/// Reads a pattern's tokens one at a time, each with its byte offset in the pattern's UTF-8.
+///
+/// Everything the grammar spells is ASCII, so the lexer reads bytes; only white space beyond
+/// ASCII and text inside quotes are other characters, and both are found by their bytes too
+/// (no byte of a multi-byte UTF-8 sequence is ASCII). Errors carry character (Unicode scalar)
+/// offsets, as the grammar counts them.
+struct PatternLexer {
+    private let bytes: [UInt8]
+    private var i = 0
+
+    init(_ pattern: String) { bytes = Array(pattern.utf8) }
+
+    /// Reads the rest of the pattern, throwing its first lexical error if it has one.
+    mutating func drain() throws(PatternError) {
+        while case let (token, _) = try next(), token != .end {}
+    }
+
+    /// The character offset of a byte offset in `bytes` (they differ once a character before it
+    /// takes several bytes).
+    static func scalarOffset(_ byteOffset: Int, in bytes: some Collection<UInt8>) -> Int {
+        bytes.prefix(byteOffset).reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+
+    private func error(_ byteOffset: Int, _ reason: String) -> PatternError {
+        PatternError(position: Self.scalarOffset(byteOffset, in: bytes), reason: reason)
+    }
+
+    private func byte(_ k: Int) -> UInt8? { k < bytes.count ? bytes[k] : nil }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private static func isIdentStart(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b == 0x5F }
+    private static func isIdentChar(_ b: UInt8) -> Bool { isIdentStart(b) || isDigit(b) || b == 0x2D }
+
+    /// The scalar starting at byte `k` (the pattern is valid UTF-8) and its length in bytes.
+    private func scalar(at k: Int) -> (Unicode.Scalar, Int) {
+        let lead = bytes[k]
+        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        var value = length == 1 ? UInt32(lead) : UInt32(lead) & (0xFF >> (length + 1))
+        for n in 1..<max(length, 1) where k + n < bytes.count { value = value << 6 | UInt32(bytes[k + n] & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+    }
+
+    /// Whether `word` is spelt `literal` (ASCII).
+    static func equal(_ word: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        word.count == literal.utf8CodeUnitCount && word.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+
+    private mutating func emit(_ token: PatternToken, at start: Int, length: Int) -> (PatternToken, Int) {
+        i = start + length
+        return (token, start)
+    }
+
+    /// The next token and its byte offset; `.end` at the end of the pattern.
+    mutating func next() throws(PatternError) -> (PatternToken, Int) {
+        while i < bytes.count {
+            let c = bytes[i]
             let start = i
-            if isSpace(c) { i += 1; continue }
-            // Comments, as the grammar skips them: `// to the end of the line` and `/* ... */`.
-            if c == "/", i + 1 < s.count, s[i + 1] == "/" {
-                while i < s.count, s[i] != "\n", s[i] != "\r" { i += 1 }
+            if c >= 0x80 {
+                let (scalar, length) = scalar(at: i)
+                guard Self.isSpace(scalar) else { throw error(i, "unexpected character '\(scalar)'") }
+                i += length
                 continue
             }
-            if c == "/", i + 1 < s.count, s[i + 1] == "*" {
+            if Self.isSpace(Unicode.Scalar(c)) { i += 1; continue }
+            // Comments, as the grammar skips them: `// to the end of the line` and `/* ... */`.
+            if c == UInt8(ascii: "/"), byte(i + 1) == UInt8(ascii: "/") {
+                while i < bytes.count, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+                continue
+            }
+            if c == UInt8(ascii: "/"), byte(i + 1) == UInt8(ascii: "*") {
                 var j = i + 2
-                while j + 1 < s.count, !(s[j] == "*" && s[j + 1] == "/") { j += 1 }
-                guard j + 1 < s.count else { throw PatternError(position: i, reason: "unterminated comment (/* without */)") }
+                while j + 1 < bytes.count, !(bytes[j] == UInt8(ascii: "*") && bytes[j + 1] == UInt8(ascii: "/")) { j += 1 }
+                guard j + 1 < bytes.count else { throw error(i, "unterminated comment (/* without */)") }
                 i = j + 2
                 continue
             }
             switch c {
-            case "[": out.append((.lbracket, i)); i += 1
-            case "]": out.append((.rbracket, i)); i += 1
-            case "(": out.append((.lparen, i)); i += 1
-            case ")": out.append((.rparen, i)); i += 1
-            case ":": out.append((.colon, i)); i += 1
-            case ".":
-                if i + 1 < s.count, ("0"..."9").contains(s[i + 1]) { fallthrough }
-                out.append((.dot, i)); i += 1
-            case "0"..."9", "-", "+":
-                var j = i
-                if s[j] == "-" || s[j] == "+" { j += 1 }
-                while j < s.count, ("0"..."9").contains(s[j]) { j += 1 }
-                var isFloat = false
-                if j < s.count, s[j] == "." {
-                    isFloat = true
-                    j += 1
-                    let fractionStart = j
-                    while j < s.count, ("0"..."9").contains(s[j]) { j += 1 }
-                    if j == fractionStart { throw PatternError(position: i, reason: "invalid number") }
-                }
-                let text = ascii(i..<j)
-                if isFloat {
-                    guard let d = Double(text) else { throw PatternError(position: i, reason: "invalid number '\(text)'") }
-                    out.append((.float(d), i))
-                } else {
-                    let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-                    guard !digits.isEmpty else { throw PatternError(position: i, reason: "invalid integer '\(text)'") }
-                    // The grammar has no size limit; beyond 64 bits the value saturates.
-                    let v = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) ?? (text.hasPrefix("-") ? Int64.min : Int64.max)
-                    if digits.count > 1 && digits.hasPrefix("0") { throw PatternError(position: i, reason: "integers must not have leading zeros") }
-                    out.append((.integer(v, text: text), i))
-                }
-                i = j
-            case "*": out.append((.star, i)); i += 1
-            case "=":
+            case UInt8(ascii: "["): return emit(.lbracket, at: i, length: 1)
+            case UInt8(ascii: "]"): return emit(.rbracket, at: i, length: 1)
+            case UInt8(ascii: "("): return emit(.lparen, at: i, length: 1)
+            case UInt8(ascii: ")"): return emit(.rparen, at: i, length: 1)
+            case UInt8(ascii: ":"): return emit(.colon, at: i, length: 1)
+            case UInt8(ascii: ","): return emit(.comma, at: i, length: 1)
+            case UInt8(ascii: "*"): return emit(.star, at: i, length: 1)
+            case UInt8(ascii: "."):
+                if let next = byte(i + 1), Self.isDigit(next) { return try number() }
+                return emit(.dot, at: i, length: 1)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"):
+                return try number()
+            case UInt8(ascii: "="):
                 // The grammar accepts '==' as a spelling of '='.
-                if i + 1 < s.count, s[i + 1] == "=" { out.append((.op("="), i)); i += 2 } else { out.append((.op("="), i)); i += 1 }
-            case "!":
-                guard i + 1 < s.count, s[i + 1] == "=" else { throw PatternError(position: i, reason: "expected '!='") }
-                out.append((.op("!="), i)); i += 2
-            case "<", ">":
-                if c == "<", i + 1 < s.count, s[i + 1] == ">" {
-                    out.append((.op("!="), i)); i += 2   // '<>' is a spelling of '!='
-                } else if i + 1 < s.count, s[i + 1] == "=" { out.append((.op(String(c) + "="), i)); i += 2 } else { out.append((.op(String(c)), i)); i += 1 }
-            case ",": out.append((.comma, i)); i += 1
-            case "'":
+                return emit(.op(.equal), at: i, length: byte(i + 1) == UInt8(ascii: "=") ? 2 : 1)
+            case UInt8(ascii: "!"):
+                guard byte(i + 1) == UInt8(ascii: "=") else { throw error(i, "expected '!='") }
+                return emit(.op(.notEqual), at: i, length: 2)
+            case UInt8(ascii: "<"), UInt8(ascii: ">"):
+                let orEqual = byte(i + 1) == UInt8(ascii: "=")
+                if c == UInt8(ascii: "<"), byte(i + 1) == UInt8(ascii: ">") {
+                    return emit(.op(.notEqual), at: i, length: 2)   // '<>' is a spelling of '!='
+                } else if c == UInt8(ascii: "<") {
+                    return emit(.op(orEqual ? .lessOrEqual : .less), at: i, length: orEqual ? 2 : 1)
+                } else {
+                    return emit(.op(orEqual ? .greaterOrEqual : .greater), at: i, length: orEqual ? 2 : 1)
+                }
+            case UInt8(ascii: "'"):
                 let (text, next) = try quoted(from: i)
-                out.append((.string(text), start)); i = next
+                i = next
+                return (.string(text), start)
             default:
-                if (c == "t" || c == "h" || c == "b"), i + 1 < s.count, s[i + 1] == "'" {
-                    let (text, next) = try quoted(from: i + 1)
-                    switch c {
-                    case "t":
-                        guard isTimestamp(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid timestamp literal (YYYY-MM-DDTHH:MM:SS[.s+]Z)") }
-                        out.append((.timestamp(text), start))
-                    case "h":
-                        guard let bytes = HexText.bytes(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
-                        out.append((.hex(bytes), start))
-                    default:
-                        guard !text.isEmpty, isBase64(text) else { throw PatternError(position: i, reason: "'\(text)' is not a valid binary literal (base64)") }
-                        out.append((.binary(text), start))
-                    }
-                    i = next
-                } else if isIdentStart(c) {
+                if c == UInt8(ascii: "t") || c == UInt8(ascii: "h") || c == UInt8(ascii: "b"), byte(i + 1) == UInt8(ascii: "'") {
+                    return try prefixedLiteral(c)
+                } else if Self.isIdentStart(c) {
                     var j = i + 1
-                    while j < s.count, isIdentChar(s[j]) { j += 1 }
-                    let word = ascii(i..<j)
-                    if keywords.contains(word) { out.append((.keyword(word), i)) } else if word == "true" || word == "false" {
-                        out.append((.boolean(word == "true"), i))
+                    while j < bytes.count, Self.isIdentChar(bytes[j]) { j += 1 }
+                    let word = bytes[i..<j]
+                    let token: PatternToken
+                    if c <= UInt8(ascii: "Z"), let keyword = PatternKeyword(word) {
+                        token = .keyword(keyword)
+                    } else if Self.equal(word, "true") || Self.equal(word, "false") {
+                        token = .boolean(word.count == 4)
                     } else {
-                        out.append((.identifier(word), i))
+                        token = .identifier(text(i..<j))
                     }
                     i = j
+                    return (token, start)
                 } else {
-                    throw PatternError(position: i, reason: "unexpected character '\(c)'")
+                    throw error(i, "unexpected character '\(Unicode.Scalar(c))'")
                 }
             }
         }
-        out.append((.end, s.count))
-        return out
+        return (.end, bytes.count)
+    }
+
+    /// An integer or decimal starting at `i`, with an optional sign.
+    private mutating func number() throws(PatternError) -> (PatternToken, Int) {
+        var j = i
+        if bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") { j += 1 }
+        while j < bytes.count, Self.isDigit(bytes[j]) { j += 1 }
+        var isFloat = false
+        if j < bytes.count, bytes[j] == UInt8(ascii: ".") {
+            isFloat = true
+            j += 1
+            let fractionStart = j
+            while j < bytes.count, Self.isDigit(bytes[j]) { j += 1 }
+            if j == fractionStart { throw error(i, "invalid number") }
+        }
+        let text = text(i..<j)
+        let start = i
+        // The offset moves past the number only once it reads: a lexical error leaves it at
+        // the error, where `drain` finds it again.
+        if isFloat {
+            guard let d = Double(text) else { throw error(start, "invalid number '\(text)'") }
+            i = j
+            return (.float(d), start)
+        } else {
+            let digits = text.drop(while: { $0 == "-" || $0 == "+" })
+            guard !digits.isEmpty else { throw error(start, "invalid integer '\(text)'") }
+            // The grammar has no size limit; beyond 64 bits the value saturates.
+            let v = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) ?? (text.hasPrefix("-") ? Int64.min : Int64.max)
+            if digits.count > 1 && digits.hasPrefix("0") { throw error(start, "integers must not have leading zeros") }
+            i = j
+            return (.integer(v, text: text), start)
+        }
+    }
+
+    /// `t'...'`, `h'...'` or `b'...'` starting at `i`.
+    private mutating func prefixedLiteral(_ kind: UInt8) throws(PatternError) -> (PatternToken, Int) {
+        let start = i
+        let (text, next) = try quoted(from: i + 1)
+        let token: PatternToken
+        switch kind {
+        case UInt8(ascii: "t"):
+            guard Self.isTimestamp(text) else { throw error(start, "'\(text)' is not a valid timestamp literal (YYYY-MM-DDTHH:MM:SS[.s+]Z)") }
+            token = .timestamp(text)
+        case UInt8(ascii: "h"):
+            guard let bytes = HexText.bytes(text) else { throw error(start, "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
+            token = .hex(bytes)
+        default:
+            guard !text.isEmpty, Self.isBase64(text) else { throw error(start, "'\(text)' is not a valid binary literal (base64)") }
+            token = .binary(text)
+        }
+        i = next
+        return (token, start)
+    }
+
+    /// The text of the string literal whose opening quote is at `start`, and the offset after it.
+    private func quoted(from start: Int) throws(PatternError) -> (String, Int) {
+        var end = start + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "'"), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "'") { return (text((start + 1)..<end), end + 1) }
+        // Escapes: the text is copied piece by piece.
+        var unescaped: [UInt8] = Array(bytes[(start + 1)..<min(end, bytes.count)])
+        var j = end
+        while j < bytes.count {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\\") {
+                guard j + 1 < bytes.count, bytes[j + 1] == UInt8(ascii: "'") || bytes[j + 1] == UInt8(ascii: "\\") else {
+                    throw error(j, "invalid escape in a string literal (only \\' and \\\\ are allowed)")
+                }
+                unescaped.append(bytes[j + 1])
+                j += 2
+                continue
+            }
+            if c == UInt8(ascii: "'") { return (String(decoding: unescaped, as: UTF8.self), j + 1) }
+            unescaped.append(c)
+            j += 1
+        }
+        throw error(start, "unterminated string literal")
     }
 
     /// White space as the grammar's WS rule has it, Unicode spaces included.
@@ -177,7 +266,7 @@ struct PatternLexer {
         let u = Array(t.utf8)
         func d(_ a: Int, _ n: Int) -> Int? {
             guard a + n <= u.count, u[a..<(a + n)].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-            return Int(String(decoding: u[a..<(a + n)], as: UTF8.self))
+            return u[a..<(a + n)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
         guard u.count >= 20, let mo = d(5, 2), let dd = d(8, 2), let hh = d(11, 2), let mi = d(14, 2), let ss = d(17, 2), d(0, 4) != nil,
               u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u.last == 0x5A,
@@ -198,28 +287,5 @@ struct PatternLexer {
             guard (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || (0x30...0x39).contains(c) || c == 0x2B || c == 0x2F else { return false }
         }
         return true
-    }
-}
-
-/// Hexadecimal text as bytes: the pattern lexer's `h'...'` literals and the evaluator's `_hex`
-/// properties read it the same way.
-public enum HexText {
-    /// The bytes of pairs of hexadecimal digits (either case), or nil for anything else.
-    public static func bytes(_ text: String) -> [UInt8]? {
-        guard text.utf8.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count / 2)
-        var high: UInt8?
-        for c in text.utf8 {
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x41...0x46: v = c - 0x41 + 10
-            case 0x61...0x66: v = c - 0x61 + 10
-            default: return nil
-            }
-            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
-        }
-        return out
     }
 }

@@ -7,8 +7,14 @@
 /// let ast = try PatternParser.parse("[file:hashes.'SHA-256' = 'aa...'] AND [ipv4-addr:value = '1.2.3.4']")
 /// ```
 public struct PatternParser {
-    private var tokens: [(PatternToken, Int)]
-    private var i = 0
+    /// Tokens are read as the parser needs them, not collected first.
+    private var lexer: PatternLexer
+    /// The token being looked at.
+    private var current: PatternToken = .end
+    /// The byte offset of the current token.
+    private var position = 0
+    /// The pattern, to turn the tokens' byte offsets into the character offsets errors report.
+    private let pattern: String
     private var depth = 0
     private var nodes = 0
 
@@ -20,19 +26,35 @@ public struct PatternParser {
 
     /// Parses a whole pattern or throws with the position and what was expected.
     public static func parse(_ pattern: String) throws(PatternError) -> ObservationExpression {
-        var parser = PatternParser(tokens: try PatternLexer.tokenize(pattern))
-        let expression = try parser.observationExpressions()
-        guard case .end = parser.current else { throw parser.expected("AND, OR, FOLLOWEDBY, a qualifier or the end of the pattern") }
-        return expression
+        var parser = PatternParser(pattern)
+        do throws(PatternError) {
+            try parser.advance()
+            let expression = try parser.observationExpressions()
+            guard case .end = parser.current else { throw parser.expected("AND, OR, FOLLOWEDBY, a qualifier or the end of the pattern") }
+            return expression
+        } catch {
+            // The grammar reads every token before parsing: a lexical error anywhere in the
+            // pattern is the one reported, as when the tokens were all read first.
+            try parser.lexer.drain()
+            throw error
+        }
     }
 
-    private init(tokens: [(PatternToken, Int)]) { self.tokens = tokens }
+    private init(_ pattern: String) {
+        self.lexer = PatternLexer(pattern)
+        self.pattern = pattern
+    }
 
-    private var current: PatternToken { tokens[i].0 }
-    private var position: Int { tokens[i].1 }
+    private mutating func advance() throws(PatternError) {
+        (current, position) = try lexer.next()
+    }
+
+    private func error(at byteOffset: Int, _ reason: String) -> PatternError {
+        PatternError(position: PatternLexer.scalarOffset(byteOffset, in: pattern.utf8), reason: reason)
+    }
 
     private func expected(_ what: String) -> PatternError {
-        PatternError(position: position, reason: "expected \(what), found \(describe(current))")
+        error(at: position, "expected \(what), found \(describe(current))")
     }
 
     private func describe(_ t: PatternToken) -> String {
@@ -45,8 +67,8 @@ public struct PatternParser {
         case .dot: return "'.'"
         case .comma: return "','"
         case .star: return "'*'"
-        case .op(let o): return "'\(o)'"
-        case .keyword(let k): return k
+        case .op(let o): return "'\(o.rawValue)'"
+        case .keyword(let k): return k.rawValue
         case .identifier(let s): return "'\(s)'"
         case .string(let s): return "string '\(s)'"
         case .integer(_, let text): return "number \(text)"
@@ -61,34 +83,34 @@ public struct PatternParser {
 
     private mutating func enter() throws(PatternError) {
         depth += 1
-        if depth > Self.maxDepth { throw PatternError(position: position, reason: "parentheses nested deeper than \(Self.maxDepth) levels") }
+        if depth > Self.maxDepth { throw error(at: position, "parentheses nested deeper than \(Self.maxDepth) levels") }
     }
 
     private mutating func count() throws(PatternError) {
         nodes += 1
-        if nodes > Self.maxNodes { throw PatternError(position: position, reason: "more than \(Self.maxNodes) comparisons and observations in one pattern") }
+        if nodes > Self.maxNodes { throw error(at: position, "more than \(Self.maxNodes) comparisons and observations in one pattern") }
     }
 
-    private mutating func accept(keyword: String) -> Bool {
-        if case .keyword(let k) = current, k == keyword { i += 1; return true }
+    private mutating func accept(keyword: PatternKeyword) throws(PatternError) -> Bool {
+        if case .keyword(let k) = current, k == keyword { try advance(); return true }
         return false
     }
 
     private mutating func observationExpressions() throws(PatternError) -> ObservationExpression {
         var left = try observationOr()
-        while accept(keyword: "FOLLOWEDBY") { left = .combined(.followedBy, left, try observationOr()) }
+        while try accept(keyword: .followedBy) { left = .combined(.followedBy, left, try observationOr()) }
         return left
     }
 
     private mutating func observationOr() throws(PatternError) -> ObservationExpression {
         var left = try observationAnd()
-        while accept(keyword: "OR") { left = .combined(.or, left, try observationAnd()) }
+        while try accept(keyword: .or) { left = .combined(.or, left, try observationAnd()) }
         return left
     }
 
     private mutating func observationAnd() throws(PatternError) -> ObservationExpression {
         var left = try qualifiedObservation()
-        while accept(keyword: "AND") { left = .combined(.and, left, try qualifiedObservation()) }
+        while try accept(keyword: .and) { left = .combined(.and, left, try qualifiedObservation()) }
         return left
     }
 
@@ -96,32 +118,34 @@ public struct PatternParser {
         var expression: ObservationExpression
         switch current {
         case .lbracket:
-            i += 1
+            try advance()
             try count()
             expression = .observation(try comparisonOr())
             guard case .rbracket = current else { throw expected("']' or AND/OR between comparisons") }
-            i += 1
+            try advance()
         case .lparen:
-            i += 1
+            try advance()
             try enter()
             expression = try observationExpressions()
             guard case .rparen = current else { throw expected("')'") }
             depth -= 1
-            i += 1
+            try advance()
         default:
             throw expected("'[' or '(' to start an observation expression")
         }
         // STIX 2.1 9.5.1: an observation expression MUST NOT have two qualifiers of one type.
-        var seen: Set<String> = []
-        func once(_ kind: String, at position: Int) throws(PatternError) {
-            guard seen.insert(kind).inserted else {
-                throw PatternError(position: position, reason: "a second \(kind) qualifier on the same observation expression (one of each type at most)")
+        var seen: [PatternKeyword] = []
+        func once(_ kind: PatternKeyword, at position: Int) throws(PatternError) {
+            guard !seen.contains(kind) else {
+                let name = kind == .start ? "START/STOP" : kind.rawValue
+                throw error(at: position, "a second \(name) qualifier on the same observation expression (one of each type at most)")
             }
+            seen.append(kind)
         }
         while true {
             let qualifierPosition = position
-            if accept(keyword: "WITHIN") {
-                try once("WITHIN", at: qualifierPosition)
+            if try accept(keyword: .within) {
+                try once(.within, at: qualifierPosition)
                 // The grammar takes 0 (and the evaluator then refuses it: no window is that short).
                 let seconds: Double
                 switch current {
@@ -129,22 +153,22 @@ public struct PatternParser {
                 case .float(let d) where d >= 0: seconds = d
                 default: throw expected("a number of seconds after WITHIN")
                 }
-                i += 1
-                guard accept(keyword: "SECONDS") else { throw expected("SECONDS") }
+                try advance()
+                guard try accept(keyword: .seconds) else { throw expected("SECONDS") }
                 expression = .qualified(expression, .within(seconds))
-            } else if accept(keyword: "REPEATS") {
-                try once("REPEATS", at: qualifierPosition)
+            } else if try accept(keyword: .repeats) {
+                try once(.repeats, at: qualifierPosition)
                 guard case .integer(let v, let text) = current, v >= 0, !text.hasPrefix("-") else { throw expected("a whole number after REPEATS") }
-                i += 1
-                guard accept(keyword: "TIMES") else { throw expected("TIMES") }
+                try advance()
+                guard try accept(keyword: .times) else { throw expected("TIMES") }
                 expression = .qualified(expression, .repeats(Int(min(v, Int64(Int32.max)))))
-            } else if accept(keyword: "START") {
-                try once("START/STOP", at: qualifierPosition)
+            } else if try accept(keyword: .start) {
+                try once(.start, at: qualifierPosition)
                 guard case .timestamp(let start) = current else { throw expected("a timestamp literal t'...' after START") }
-                i += 1
-                guard accept(keyword: "STOP") else { throw expected("STOP") }
+                try advance()
+                guard try accept(keyword: .stop) else { throw expected("STOP") }
                 guard case .timestamp(let stop) = current else { throw expected("a timestamp literal t'...' after STOP") }
-                i += 1
+                try advance()
                 expression = .qualified(expression, .startStop(start, stop))
             } else {
                 return expression
@@ -154,45 +178,49 @@ public struct PatternParser {
 
     private mutating func comparisonOr() throws(PatternError) -> ComparisonExpression {
         var left = try comparisonAnd()
-        while accept(keyword: "OR") { left = .or(left, try comparisonAnd()) }
+        while try accept(keyword: .or) { left = .or(left, try comparisonAnd()) }
         return left
     }
 
     private mutating func comparisonAnd() throws(PatternError) -> ComparisonExpression {
         var left = try propertyTest()
-        while accept(keyword: "AND") { left = .and(left, try propertyTest()) }
+        while try accept(keyword: .and) { left = .and(left, try propertyTest()) }
         return left
     }
 
     private mutating func propertyTest() throws(PatternError) -> ComparisonExpression {
         if case .lparen = current {
-            i += 1
+            try advance()
             try enter()
             let inner = try comparisonOr()
             guard case .rparen = current else { throw expected("')'") }
             depth -= 1
-            i += 1
+            try advance()
             return inner
         }
         try count()
         // `NOT EXISTS path` is the one test with NOT in front (STIXPattern.g4 propTestExists).
-        if case .keyword("NOT") = current {
-            i += 1
-            guard accept(keyword: "EXISTS") else { throw expected("EXISTS after a leading NOT") }
+        if case .keyword(.not) = current {
+            try advance()
+            guard try accept(keyword: .exists) else { throw expected("EXISTS after a leading NOT") }
             return .comparison(Comparison(path: try objectPath(), op: .exists, negated: true, value: nil))
         }
-        if accept(keyword: "EXISTS") {
+        if try accept(keyword: .exists) {
             return .comparison(Comparison(path: try objectPath(), op: .exists, negated: false, value: nil))
         }
         let path = try objectPath()
-        let negated = accept(keyword: "NOT")
+        let negated = try accept(keyword: .not)
         let op: ComparisonOperator
         switch current {
-        case .op(let o): op = ComparisonOperator(rawValue: o)!
-        case .keyword(let k) where ["IN", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET"].contains(k): op = ComparisonOperator(rawValue: k)!
+        case .op(let o): op = o
+        case .keyword(.in): op = .in
+        case .keyword(.like): op = .like
+        case .keyword(.matches): op = .matches
+        case .keyword(.isSubset): op = .isSubset
+        case .keyword(.isSuperset): op = .isSuperset
         default: throw expected("a comparison operator (=, !=, <, >, <=, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)")
         }
-        i += 1
+        try advance()
         let valuePosition = position
         let value: PatternLiteral
         switch op {
@@ -204,12 +232,12 @@ public struct PatternParser {
             value = try setLiteral()
         case .like, .matches, .isSubset, .isSuperset:
             guard case .string(let s) = current else { throw expected("a string literal after \(op.rawValue)") }
-            i += 1
+            try advance()
             value = .string(s)
         case .exists:
             preconditionFailure("EXISTS is handled above")
         }
-        if let reason = HashLiterals.problem(path: path, op: op, value: value) { throw PatternError(position: valuePosition, reason: reason) }
+        if let reason = HashLiterals.problem(path: path, op: op, value: value) { throw error(at: valuePosition, reason) }
         return .comparison(Comparison(path: path, op: op, negated: negated, value: value))
     }
 
@@ -225,56 +253,58 @@ public struct PatternParser {
         case .boolean(let b) where allowBoolean: value = .boolean(b)
         default: throw expected(allowBoolean ? "a literal" : "an orderable literal (string, number, timestamp, hex or binary)")
         }
-        i += 1
+        try advance()
         return value
     }
 
     private mutating func setLiteral() throws(PatternError) -> PatternLiteral {
         guard case .lparen = current else { throw expected("'(' to start a set after IN") }
-        i += 1
+        try advance()
         var elements: [PatternLiteral] = []
-        if case .rparen = current { i += 1; return .set(elements) }
+        if case .rparen = current { try advance(); return .set(elements) }
         while true {
             elements.append(try literal(allowBoolean: true))
-            if case .comma = current { i += 1; continue }
+            if case .comma = current { try advance(); continue }
             guard case .rparen = current else { throw expected("',' or ')' in a set") }
-            i += 1
+            try advance()
             return .set(elements)
         }
     }
 
     private mutating func objectPath() throws(PatternError) -> ObjectPath {
         guard case .identifier(let type) = current else { throw expected("an object path such as ipv4-addr:value") }
-        i += 1
+        try advance()
         guard case .colon = current else { throw expected("':' after the object type '\(type)'") }
-        i += 1
+        try advance()
         var steps: [PathStep] = []
+        // Most paths have a few steps: one allocation instead of growing from one.
+        steps.reserveCapacity(4)
         switch current {
-        case .identifier(let name) where !name.contains("-"): steps.append(.property(name))
+        case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
         case .string(let name): steps.append(.property(name))
         default: throw expected("a property name after '\(type):'")
         }
-        i += 1
+        try advance()
         while true {
             switch current {
             case .dot:
-                i += 1
+                try advance()
                 switch current {
-                case .identifier(let name) where !name.contains("-"): steps.append(.property(name))
+                case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
                 case .string(let name): steps.append(.property(name))
                 default: throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')")
                 }
-                i += 1
+                try advance()
             case .lbracket:
-                i += 1
+                try advance()
                 switch current {
                 case .integer(let n, _): steps.append(.index(Int(n)))
                 case .star: steps.append(.anyIndex)
                 default: throw expected("a list index or '*'")
                 }
-                i += 1
+                try advance()
                 guard case .rbracket = current else { throw expected("']' after a list index") }
-                i += 1
+                try advance()
             default:
                 return ObjectPath(objectType: type, steps: steps)
             }

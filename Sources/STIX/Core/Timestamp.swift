@@ -23,11 +23,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses STIX/TAXII timestamp text, or returns the reason it is not one.
     public static func parse(_ text: String) -> Result<Timestamp, TimestampError> {
-        var utf8 = Array(text.utf8)
-        return utf8.withUnsafeMutableBufferPointer { parse($0) }
+        // Read in place: observed data carries two per object, and copying the bytes out cost
+        // more than parsing them.
+        var text = text
+        return text.withUTF8 { parse($0) }
     }
 
-    private static func parse(_ b: UnsafeMutableBufferPointer<UInt8>) -> Result<Timestamp, TimestampError> {
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Result<Timestamp, TimestampError> {
         func digits(_ at: Int, _ n: Int) -> Int? {
             guard at + n <= b.count else { return nil }
             var v = 0
@@ -38,7 +40,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             }
             return v
         }
-        func at(_ i: Int, _ c: Character) -> Bool { i < b.count && b[i] == c.asciiValue! }
+        func at(_ i: Int, _ c: Unicode.Scalar) -> Bool { i < b.count && UInt32(b[i]) == c.value }
         guard let year = digits(0, 4), at(4, "-"), let month = digits(5, 2), at(7, "-"), let day = digits(8, 2),
               at(10, "T"), let hour = digits(11, 2), at(13, ":"), let minute = digits(14, 2), at(16, ":"),
               let second = digits(17, 2)

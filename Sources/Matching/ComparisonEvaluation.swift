@@ -1,0 +1,134 @@
+import Patterning
+import STIX
+
+extension Context {
+    /// The root objects of `o` for which the comparison expression holds.
+    func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+        switch c {
+        case .comparison(let compiled):
+            if let names = compiled.path.propertyNames { return try roots(compiled, names, o) }
+            if let hops = compiled.path.hops { return try roots(compiled, hops, o) }
+            let selection = try Selection.select(compiled.path.path, in: o)
+            if compiled.op == .exists && compiled.negated {
+                // NOT EXISTS: objects of the type where the path reaches nothing.
+                var present = SmallBitSet()
+                for (root, _) in selection.roots { present.insert(root) }
+                return absent(compiled.path.path.objectType, present, o)
+            }
+            var passed = SmallBitSet()
+            for (root, values) in selection.roots {
+                for (value, _) in values where try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {
+                    passed.insert(root)
+                    break
+                }
+            }
+            return passed
+        case .and(let a, let b):
+            let left = try roots(a, o), right = try roots(b, o)
+            return left.intersection(right)
+        case .or(let a, let b):
+            let left = try roots(a, o), right = try roots(b, o)
+            return left.union(right)
+        }
+    }
+
+    /// The same for a path of plain properties: one value at most per root, and no reference
+    /// whose target could be malformed, so each root is tested as it is reached.
+    private func roots(_ compiled: CompiledComparison, _ names: [String], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+        let type = compiled.path.path.objectType
+        let notExists = compiled.op == .exists && compiled.negated
+        var passed = SmallBitSet()
+        for i in o.objects.indices where o.types[i] == type {
+            guard let value = CompiledPath.walk(o.objects[i].value, names) else { continue }
+            if notExists {
+                passed.insert(i)
+            } else if try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {
+                passed.insert(i)
+            }
+        }
+        return notExists ? absent(type, passed, o) : passed
+    }
+
+    /// The same for a path of single steps through references: every root is followed first
+    /// (a malformed reference is an error whatever the values), then the values are tested.
+    private func roots(_ compiled: CompiledComparison, _ hops: [CompiledPath.Hop], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+        let type = compiled.path.path.objectType
+        var reached: [Reached] = []
+        for i in o.objects.indices where o.types[i] == type {
+            if let value = try CompiledPath.follow(o.objects[i].value, hops, in: o) { reached.append(Reached(root: i, value: value)) }
+        }
+        var passed = SmallBitSet()
+        if compiled.op == .exists && compiled.negated {
+            for r in reached { passed.insert(r.root) }
+            return absent(type, passed, o)
+        }
+        for r in reached where try holds(compiled, value: Operand.from(r.value, kind: compiled.path.valueKind)) { passed.insert(r.root) }
+        return passed
+    }
+
+    /// A value a path reached and the root object it was reached from.
+    private struct Reached {
+        let root: Int
+        let value: JSONValue
+    }
+
+    /// The objects of `type` not in `present`.
+    private func absent(_ type: String, _ present: SmallBitSet, _ o: Observation) -> SmallBitSet {
+        var out = SmallBitSet()
+        for i in o.objects.indices where o.types[i] == type && !present.contains(i) { out.insert(i) }
+        return out
+    }
+
+    /// Whether one value passes one comparison (NOT negates the result for that value).
+    func holds(_ compiled: CompiledComparison, value: Operand) throws(EvaluationError) -> Bool {
+        let op = compiled.op
+        let result: Bool
+        switch op {
+        case .exists:
+            result = true
+        case .equal, .notEqual:
+            guard let literal = compiled.literal else { return false }
+            let v = if case .time = literal { try value.asTime() } else { value }
+            result = Operand.equal(v, literal) != (op == .notEqual)
+        case .less, .greater, .lessOrEqual, .greaterOrEqual:
+            guard let literal = compiled.literal else { return false }
+            let v = if case .time = literal { try value.asTime() } else { value }
+            // Kinds that have no order fail the test whatever NOT says (as the reference
+            // matcher reads "incompatible types ... the results are false").
+            guard Operand.orderable(v, literal) else { return false }
+            guard let order = Operand.order(v, literal) else { result = false; break }
+            switch op {
+            case .less: result = order < 0
+            case .greater: result = order > 0
+            case .lessOrEqual: result = order <= 0
+            default: result = order >= 0
+            }
+        case .in:
+            let v = if case .time? = compiled.set.first { try value.asTime() } else { value }
+            result = compiled.set.contains { Operand.equal(v, $0) }
+        case .like:
+            guard let like = compiled.like else { return false }
+            switch value {
+            case .string(let s): result = like.matches(s)
+            case .bytes(let b): result = String(validating: b, as: UTF8.self).map(like.matches) ?? false
+            default: result = false
+            }
+        case .matches:
+            guard let regex = compiled.regex else { return false }
+            switch value {
+            case .string(let s): result = try regex.matches(s)
+            // Binary values are matched as text of their byte values (0-255).
+            case .bytes(let b): result = try regex.matches(String(String.UnicodeScalarView(b.map { Unicode.Scalar($0) })))
+            default: result = false
+            }
+        case .isSubset, .isSuperset:
+            guard let literal = compiled.range else { return false }
+            if case .string(let s) = value, let range = AddressRange(s) {
+                result = op == .isSubset ? range.isWithin(literal) : literal.isWithin(range)
+            } else {
+                result = false
+            }
+        }
+        return result != compiled.negated
+    }
+}

@@ -1,0 +1,99 @@
+import Patterning
+import STIX
+
+/// An object path with what each step does decided once per pattern: whether a property
+/// dereferences (`_ref`, `_refs`), and how the values it reaches are read (`_hex`, `_bin`).
+struct CompiledPath: Sendable {
+    /// The path as parsed, for selections that dereference or index.
+    let path: ObjectPath
+    /// The names of the steps when every step is a property that dereferences nothing: the path
+    /// then reaches at most one value per root object, found without building a selection.
+    let propertyNames: [String]?
+    /// The steps when every one is a property and some dereference a single `_ref` (none a
+    /// `_refs` list): the path still reaches one value at most per root.
+    let hops: [Hop]?
+    /// How a string value reached by the path is read.
+    let valueKind: ValueKind
+
+    /// A property step, and whether it follows a reference to another object of the observation.
+    struct Hop: Sendable {
+        let name: String
+        let dereferences: Bool
+    }
+
+    /// How a string property value becomes an operand, from its property's name.
+    enum ValueKind: Sendable {
+        case text
+        /// A `_hex` property: hexadecimal bytes (the name is kept for error messages).
+        case hex(String)
+        /// A `_bin` property: base64 bytes.
+        case base64(String)
+    }
+
+    init(_ path: ObjectPath) {
+        self.path = path
+        var names: [String]? = []
+        names?.reserveCapacity(path.steps.count)
+        var last: String?
+        var singleSteps = true
+        for step in path.steps {
+            if case .property(let name) = step {
+                last = name
+                let reference = Self.ends(name, "_ref"), references = Self.ends(name, "_refs")
+                if references { singleSteps = false }
+                if reference || references { names = nil } else { names?.append(name) }
+            } else {
+                names = nil
+                singleSteps = false
+            }
+        }
+        propertyNames = names
+        hops = names == nil && singleSteps ? path.steps.compactMap { step in
+            guard case .property(let name) = step else { return nil }
+            return Hop(name: name, dereferences: Self.ends(name, "_ref"))
+        } : nil
+        // The values a path reaches carry the name of its last property step (list indexes keep it).
+        if let last, Self.ends(last, "_hex") {
+            valueKind = .hex(last)
+        } else if let last, Self.ends(last, "_bin") {
+            valueKind = .base64(last)
+        } else {
+            valueKind = .text
+        }
+    }
+
+    /// `name.hasSuffix(suffix)`, its last byte compared first: most names end otherwise, and
+    /// `hasSuffix` compares characters.
+    static func ends(_ name: String, _ suffix: String) -> Bool {
+        name.utf8.last == suffix.utf8.last && name.hasSuffix(suffix)
+    }
+
+    /// The value a path of single steps reaches from `object` within `observation`, or nil;
+    /// throws for a reference that is not a string, as a selection does.
+    static func follow(_ object: JSONObject, _ hops: [Hop], in observation: Observation) throws(EvaluationError) -> JSONValue? {
+        var current = object
+        for (k, hop) in hops.enumerated() {
+            guard var value = current[hop.name] else { return nil }
+            if hop.dereferences {
+                guard case .string(let ref) = value else { throw EvaluationError("\(hop.name) must hold a reference (a string)") }
+                guard let target = observation.object(ref) else { return nil }
+                value = .object(target)
+            }
+            if k == hops.count - 1 { return value }
+            guard case .object(let next) = value else { return nil }
+            current = next
+        }
+        return .object(object)
+    }
+
+    /// The value a property-only path reaches from `object`, or nil.
+    static func walk(_ object: JSONObject, _ names: [String]) -> JSONValue? {
+        guard let lastName = names.last else { return .object(object) }
+        var current = object
+        for name in names.dropLast() {
+            guard case .object(let next)? = current[name] else { return nil }
+            current = next
+        }
+        return current[lastName]
+    }
+}

@@ -1,0 +1,83 @@
+import STIX
+
+/// The SCOs given alongside observed-data, found by id; when an id repeats, the last object
+/// given counts (as a dictionary filled in order would have it).
+///
+/// Most inputs hold a few SCOs: they are searched in order by a fingerprint of each id (its
+/// length and last eight bytes, the random end of a UUID), which costs a fraction of hashing
+/// whole 50-byte ids. Past `linearLimit` objects a hash index over the whole ids takes over, so
+/// ids made to share fingerprints cannot make lookups quadratic.
+struct ObjectsByID {
+    /// A named type rather than a tuple: arrays of tuples look their type up at run time.
+    private struct Entry {
+        let id: String
+        let object: JSONObject
+        let type: String
+    }
+
+    private var entries: [Entry] = []
+    private var fingerprints: [UInt64] = []
+    private var index: [ObjectKey: Int]?
+
+    static let linearLimit = 32
+
+    /// Room for `count` more objects, so that filling does not grow the storage step by step.
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(entries.count + count)
+        if index == nil { fingerprints.reserveCapacity(min(entries.count + count, Self.linearLimit)) }
+    }
+
+    mutating func append(id: String, object: JSONObject, type: String) {
+        entries.append(Entry(id: id, object: object, type: type))
+        if index != nil {
+            index?[ObjectKey(id)] = entries.count - 1
+        } else if entries.count > Self.linearLimit {
+            var built: [ObjectKey: Int] = [:]
+            built.reserveCapacity(entries.count * 2)
+            for (i, entry) in entries.enumerated() { built[ObjectKey(entry.id)] = i }
+            index = built
+            fingerprints = []
+        } else {
+            fingerprints.append(Self.fingerprint(id))
+        }
+    }
+
+    /// The object with this id and its type, or nil.
+    subscript(id: String) -> (object: JSONObject, type: String)? {
+        if let index {
+            return index[ObjectKey(id)].map { (entries[$0].object, entries[$0].type) }
+        }
+        let wanted = Self.fingerprint(id)
+        for i in fingerprints.indices.reversed() where fingerprints[i] == wanted && ObjectKey.same(entries[i].id, id) {
+            return (entries[i].object, entries[i].type)
+        }
+        return nil
+    }
+
+    private static func fingerprint(_ id: String) -> UInt64 {
+        var id = id
+        return id.withUTF8 { bytes in
+            var tail: UInt64 = 0
+            for b in bytes.suffix(8) { tail = tail << 8 | UInt64(b) }
+            return tail ^ UInt64(truncatingIfNeeded: bytes.count) << 56
+        }
+    }
+}
+
+/// An object id as a dictionary key, hashed and compared as its UTF-8 bytes: as Python's
+/// dictionaries in stix2-matcher compare them, and without the normalisation a `String` key costs.
+struct ObjectKey: Hashable {
+    let id: String
+
+    init(_ id: String) { self.id = id }
+
+    func hash(into hasher: inout Hasher) {
+        var id = id
+        id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (a: ObjectKey, b: ObjectKey) -> Bool { same(a.id, b.id) }
+
+    /// Whether two ids have the same bytes.
+    static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && Operand.compareText(a, b) == 0 }
+}

@@ -1,0 +1,22 @@
+/// Hexadecimal text as bytes: the pattern lexer's `h'...'` literals and the evaluator's `_hex`
+/// properties read it the same way.
+public enum HexText {
+    /// The bytes of pairs of hexadecimal digits (either case), or nil for anything else.
+    public static func bytes(_ text: String) -> [UInt8]? {
+        guard text.utf8.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count / 2)
+        var high: UInt8?
+        for c in text.utf8 {
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x41...0x46: v = c - 0x41 + 10
+            case 0x61...0x66: v = c - 0x61 + 10
+            default: return nil
+            }
+            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+        }
+        return out
+    }
+}
