@@ -44,19 +44,12 @@ extension PostgresStore {
             }
             while let batch = try await Self.next(source) {
                 for element in batch {
-                    report.processed += 1
-                    switch element {
-                    case .invalid(let index, let id, let issues):
-                        report.reject(Rejection(index: index, id: id, issues: issues))
-                    case .valid(let object, let index, let warnings):
-                        report.warningCount += warnings.count
-                        if report.rejectedCount > 0 && !options.partial { continue }
-                        // Versions of one object are judged against each other in order: a
-                        // repeated id starts a new chunk.
-                        if idsInChunk.contains(object.id) || chunk.count >= PostgresObjectWriter.chunkSize { try await flush() }
-                        chunk.append((object, index))
-                        idsInChunk.insert(object.id)
-                    }
+                    guard let (object, index) = report.admit(element, partial: options.partial) else { continue }
+                    // Versions of one object are judged against each other in order: a repeated
+                    // id starts a new chunk.
+                    if idsInChunk.contains(object.id) || chunk.count >= PostgresObjectWriter.chunkSize { try await flush() }
+                    chunk.append((object, index))
+                    idsInChunk.insert(object.id)
                 }
                 if chunk.count >= PostgresObjectWriter.chunkSize / 2 { try await flush() }
                 options.progress?(report)

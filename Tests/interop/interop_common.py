@@ -23,7 +23,9 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
+import urllib.request
 import uuid
 
 # Byte budget for the file arguments of one Accord run. Linux allows much
@@ -221,3 +223,21 @@ class PostgresDatabases:
     def drop_all(self):
         for name in self.created:
             subprocess.run([self.bin + "/dropdb", *self.conn(), "--if-exists", name], capture_output=True)
+
+
+def http(method, url, headers=None, body=None, timeout=60):
+    """One HTTP request: (status, headers, body bytes), error statuses included."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def as_json(body):
+    """A response body as JSON, or what it was when it is not."""
+    try:
+        return json.loads(body)
+    except (ValueError, TypeError):
+        return {"unparsed": body[:500] if isinstance(body, (bytes, str)) else body}

@@ -102,20 +102,8 @@ def bundle(objects):
     return {"type": "bundle", "id": "bundle--" + str(uuid.uuid4()), "objects": objects}
 
 
-def raw(method, url, headers=None, body=None, timeout=60):
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
-
-
-def as_json(body):
-    try:
-        return json.loads(body)
-    except (ValueError, TypeError):
-        return {"unparsed": body[:500] if isinstance(body, (bytes, str)) else body}
+raw = ic.http
+as_json = ic.as_json
 
 
 def headers_for(token, post=False):

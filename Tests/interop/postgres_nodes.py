@@ -75,20 +75,8 @@ def indicator(n, modified="2020-01-01T00:00:00.000Z"):
             "valid_from": "2020-01-01T00:00:00Z"}
 
 
-def raw(method, url, headers=None, body=None, timeout=60):
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
-
-
-def as_json(body):
-    try:
-        return json.loads(body)
-    except (ValueError, TypeError):
-        return {"unparsed": body[:500] if isinstance(body, (bytes, str)) else body}
+raw = ic.http
+as_json = ic.as_json
 
 
 class Database(ic.PostgresDatabases):

@@ -127,6 +127,22 @@ public enum WriteOutcome: Sendable {
 }
 
 extension IngestReport {
+    /// Counts one prepared element and answers the object to write, if any: nil for a refused
+    /// element, and for every element after a refusal unless the ingest is partial (the
+    /// transaction is rolled back then; the rest is only validated and counted).
+    public mutating func admit(_ element: PreparedElement, partial: Bool) -> (object: IndexedObject, index: Int)? {
+        processed += 1
+        switch element {
+        case .invalid(let index, let id, let issues):
+            reject(Rejection(index: index, id: id, issues: issues))
+            return nil
+        case .valid(let object, let index, let warnings):
+            warningCount += warnings.count
+            if rejectedCount > 0 && !partial { return nil }
+            return (object, index)
+        }
+    }
+
     /// Counts what the writer did with the object at `index` of the bundle (and, when asked,
     /// records it as accepted): the one bookkeeping every backend shares.
     public mutating func record(_ outcome: WriteOutcome, id: String, version: String?, index: Int, recordAccepted: Bool) {

@@ -118,16 +118,9 @@ public final class SQLiteStore: ObjectStore {
                                                     owner: options.ownerOrganisation, firstSequenceOfIngest: firstSeq)
                 while let batch = try source.nextBatch() {
                     for element in batch {
-                        report.processed += 1
-                        switch element {
-                        case .invalid(let index, let id, let issues):
-                            report.reject(Rejection(index: index, id: id, issues: issues))
-                        case .valid(let object, let index, let warnings):
-                            report.warningCount += warnings.count
-                            if report.rejectedCount > 0 && !options.partial { continue }
-                            report.record(try writer.insert(object), id: object.id, version: object.versionText, index: index,
-                                          recordAccepted: options.recordAccepted)
-                        }
+                        guard let (object, index) = report.admit(element, partial: options.partial) else { continue }
+                        report.record(try writer.insert(object), id: object.id, version: object.versionText, index: index,
+                                      recordAccepted: options.recordAccepted)
                     }
                     options.progress?(report)
                 }
