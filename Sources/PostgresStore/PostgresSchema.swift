@@ -196,9 +196,4 @@ enum PostgresSchema {
             .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
             .filter { !$0.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty } }
     }
-
-    /// The schema version the database is at.
-    static func version(_ store: PostgresStore) async throws -> Int64 {
-        try await store.rows(sql("SELECT coalesce(max(version), 0) FROM accord_migrations", [])).first?.int(0) ?? 0
-    }
 }

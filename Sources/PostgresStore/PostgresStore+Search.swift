@@ -12,6 +12,11 @@ extension PostgresStore: SearchStore {
         """
     }
 
+    /// The search document of a stored version whose JSON is `j` (a version being re-indexed
+    /// after deletions, or copied by a migration).
+    static let searchDocumentOfJSON = searchDocument("j->>'name'", "coalesce(j->>'aliases', j->>'x_mitre_aliases')", "j->>'description'",
+                                                     "coalesce(j->>'value', j->>'pattern')")
+
     /// An object's JSON as jsonb (which refuses `\u0000`; only search text is read from it).
     static let rawJSON = "replace(convert_from(raw, 'UTF8'), '\\u0000', '')::jsonb"
 
@@ -38,8 +43,7 @@ extension PostgresStore: SearchStore {
         try await db.run(sql("DELETE FROM search_docs WHERE stix_id = $1", [id]))
         try await db.run(sql("""
             INSERT INTO search_docs(stix_id, version_us, doc)
-            SELECT $1, version_us, \(searchDocument("j->>'name'", "coalesce(j->>'aliases', j->>'x_mitre_aliases')", "j->>'description'",
-                                                    "coalesce(j->>'value', j->>'pattern')"))
+            SELECT $1, version_us, \(searchDocumentOfJSON)
             FROM (SELECT version_us, \(Self.rawJSON) AS j FROM objects WHERE collection = ANY(ARRAY(SELECT num FROM collections)) AND stix_id = $1
                   ORDER BY version_us DESC LIMIT 1) latest
             """, [id]))

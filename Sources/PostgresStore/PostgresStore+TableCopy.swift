@@ -41,76 +41,35 @@ extension PostgresStore: TableSource {
                     // Small tables may be copied again by a resumed run: through a scratch table,
                     // keeping what is there.
                     try await db.run(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE copy_scratch (LIKE \(table.name)) ON COMMIT DROP"))
-                    try await Self.copyText(db, into: "copy_scratch", columns: columns, table: table, rows: rows)
+                    try await Self.copyRows(rows).copy(into: "copy_scratch", columns: columns, db)
                     try await db.run(PostgresQuery(unsafeSQL: """
                         INSERT INTO \(table.name)(\(columns.joined(separator: ", "))) SELECT \(columns.joined(separator: ", ")) FROM copy_scratch ON CONFLICT DO NOTHING
                         """))
                     try await db.run(PostgresQuery(unsafeSQL: "DROP TABLE copy_scratch"))
                 } else {
-                    try await Self.copyText(db, into: table.name, columns: columns, table: table, rows: rows)
+                    try await Self.copyRows(rows).copy(into: table.name, columns: columns, db)
                 }
             }
         }
     }
 
-    private static func copyText(_ db: PostgresConnection, into target: String, columns: [String], table: TableSpec, rows: [[CellValue]]) async throws {
-        try await db.copyFrom(table: target, columns: columns, logger: quiet) { writer in
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(1 << 20)
-            for row in rows {
-                for (i, cell) in row.enumerated() {
-                    if i > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+    /// Rows in COPY's text format, with the ingest writer's encoder.
+    private static func copyRows(_ rows: [[CellValue]]) -> CopyRows {
+        var out = CopyRows()
+        for row in rows {
+            out.row { r in
+                for cell in row {
                     switch cell {
-                    case .null: buffer.writeString("\\N")
-                    case .integer(let v): buffer.writeString(String(v))
-                    case .boolean(let b): buffer.writeString(b ? "t" : "f")
-                    case .text(let s): writeEscaped(Array(s.utf8), into: &buffer)
-                    case .blob(let bytes): writeHex(bytes, into: &buffer)
+                    case .null: r.int(nil)
+                    case .integer(let v): r.int(v)
+                    case .boolean(let b): r.bool(b)
+                    case .text(let t): r.text(t)
+                    case .blob(let b): r.bytes(b)
                     }
                 }
-                buffer.writeInteger(UInt8(ascii: "\n"))
-                if buffer.readableBytes > 1 << 20 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
-            }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
-        }
-    }
-
-    /// A bytea value in COPY's text format: `\\x` and two hex digits a byte, written at once.
-    private static func writeHex(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 3 + bytes.count * 2)
-        out[0] = UInt8(ascii: "\\")
-        out[1] = UInt8(ascii: "\\")
-        out[2] = UInt8(ascii: "x")
-        out.withUnsafeMutableBufferPointer { o in
-            digits.withUnsafeBufferPointer { d in
-                for (i, byte) in bytes.enumerated() {
-                    o[3 + 2 * i] = d[Int(byte >> 4)]
-                    o[4 + 2 * i] = d[Int(byte & 15)]
-                }
             }
         }
-        buffer.writeBytes(out)
-    }
-
-    /// COPY's text format: backslash, tab, newline and carriage return escaped.
-    private static func writeEscaped(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
-        if !bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
-            buffer.writeBytes(bytes)
-            return
-        }
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.writeString("\\\\")
-            case UInt8(ascii: "\t"): buffer.writeString("\\t")
-            case UInt8(ascii: "\n"): buffer.writeString("\\n")
-            case UInt8(ascii: "\r"): buffer.writeString("\\r")
-            default: buffer.writeInteger(byte)
-            }
-        }
+        return out
     }
 
     /// Whether the database holds objects or collections that no migration put there.
@@ -143,8 +102,7 @@ extension PostgresStore: TableSource {
             try await db.run(sql("DELETE FROM search_docs", []))
             try await db.run(PostgresQuery(unsafeSQL: """
                 INSERT INTO search_docs(stix_id, version_us, doc)
-                SELECT stix_id, version_us, \(Self.searchDocument("j->>'name'", "coalesce(j->>'aliases', j->>'x_mitre_aliases')", "j->>'description'",
-                                                                  "coalesce(j->>'value', j->>'pattern')"))
+                SELECT stix_id, version_us, \(Self.searchDocumentOfJSON)
                 FROM (SELECT DISTINCT ON (stix_id) stix_id, version_us, \(Self.rawJSON) AS j FROM objects
                       ORDER BY stix_id, version_us DESC, seq DESC) latest
                 """))

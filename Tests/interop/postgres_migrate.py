@@ -59,6 +59,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
+from taxii_interop import free_port, stop_server  # noqa: E402
 
 TOKEN = "interop-" + "0123456789abcdef" * 3
 TAXII = "application/taxii+json;version=2.1"
@@ -70,12 +71,6 @@ TLP = {"clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
 TABLES = ["collections", "organisations", "communities", "community_members", "users", "tokens", "red_grants", "statuses",
           "pending_ingests", "audit_log", "objects", "object_refs", "observables", "access_changes"]
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("ACCORD_DATA", "ACCORD_DATABASE_URL", "ACCORD_ADMIN_TOKEN")}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def indicator(n, modified="2020-01-01T00:00:00.000Z", name=None, level=None, prefix="1111"):
@@ -160,13 +155,7 @@ class Server:
     def stop(self):
         if self.proc.poll() is not None:
             return self.proc.returncode
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        return self.proc.returncode
+        return stop_server(self.proc)
 
     def get(self, path, token):
         return raw("GET", self.base + path, headers_for(token))

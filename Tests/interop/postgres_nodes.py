@@ -53,6 +53,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
+from taxii_interop import free_port, indicator, stop_server  # noqa: E402
 
 TOKEN = "interop-" + "0123456789abcdef" * 3
 TAXII = "application/taxii+json;version=2.1"
@@ -60,19 +61,6 @@ BEARER = {"Accept": TAXII, "Authorization": "Bearer " + TOKEN}
 POST_HEADERS = dict(BEARER, **{"Content-Type": TAXII})
 # PostgresStore.writeLock (0x4143434F52443031) as pg_locks shows a bigint advisory key.
 WRITE_LOCK_CLASSID, WRITE_LOCK_OBJID = 0x4143434F, 0x52443031
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def indicator(n, modified="2020-01-01T00:00:00.000Z"):
-    return {"type": "indicator", "spec_version": "2.1", "id": "indicator--%08x-1111-4111-8111-111111111111" % n,
-            "created": "2020-01-01T00:00:00.000Z", "modified": modified, "name": "Indicator %d" % n,
-            "pattern": "[ipv4-addr:value = '10.0.%d.%d']" % (n // 256 % 256, n % 256), "pattern_type": "stix",
-            "valid_from": "2020-01-01T00:00:00Z"}
 
 
 raw = ic.http
@@ -131,13 +119,7 @@ class Node:
     def stop(self):
         if self.proc is None or self.proc.poll() is not None:
             return self.proc.returncode if self.proc else None
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        return self.proc.returncode
+        return stop_server(self.proc)
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
