@@ -22,8 +22,6 @@ struct PostgresObjectWriter {
     let owner: String?
     /// The first sequence number this ingest reserved (nil until a chunk reserves some).
     private(set) var firstSequenceOfIngest: Int64?
-    /// Whether the ingest's scratch table for search text exists yet.
-    private var scratchReady = false
 
     init(db: PostgresConnection, collection: Int64, dateAdded: Int64, owner: String?) {
         self.db = db
@@ -97,15 +95,13 @@ struct PostgresObjectWriter {
         let first = last - Int64(accepted.count) + 1
         if firstSequenceOfIngest == nil { firstSequenceOfIngest = first }
 
-        var objectRows = CopyRows(), refRows = CopyRows(), observableRows = CopyRows(), searchRows = CopyRows()
+        // Index rows first; the objects' rows are made while the server stores the previous
+        // piece of them.
+        var refRows = CopyRows(), observableRows = CopyRows()
+        var search = SearchColumns()
         for (n, i) in accepted.enumerated() {
             let o = objects[i], seq = first + Int64(n)
             outcomes[i] = .added
-            objectRows.row { r in
-                r.int(seq); r.int(collection); r.text(o.id); r.text(o.type); r.int(o.modified ?? 0); r.int(o.created); r.int(dateAdded)
-                r.text(o.specVersion); r.text(o.createdByRef); r.bool(o.revoked); r.int(o.tlp.map { Int64($0.rawValue) }); r.text(owner)
-                r.bytes(o.raw); r.text(o.versionText)
-            }
             var refs = Set<String>()
             for ref in o.refs where refs.insert(ref.target + "\t" + ref.property).inserted {
                 refRows.row { r in r.int(seq); r.text(ref.target); r.text(ref.property) }
@@ -113,33 +109,54 @@ struct PostgresObjectWriter {
             for observable in Set(o.observables) {
                 observableRows.row { r in r.int(seq); r.text(observable.kind); r.text(observable.value) }
             }
-            if let t = o.searchText {
-                searchRows.row { r in r.text(o.id); r.int(o.modified ?? 0); r.text(t.name); r.text(t.aliases); r.text(t.description); r.text(t.value) }
-            }
+            if let t = o.searchText { search.append(o.id, version: o.modified ?? 0, t) }
         }
-        try await objectRows.copy(into: "objects", columns: ["seq", "collection", "stix_id", "type", "version_us", "created_us", "date_added_us",
-                                                             "spec_version", "created_by_ref", "revoked", "tlp", "owner_org", "raw", "version_text"], db)
+        try await CopyRows.stream(into: "objects", columns: ["seq", "collection", "stix_id", "type", "version_us", "created_us", "date_added_us",
+                                                             "spec_version", "created_by_ref", "revoked", "tlp", "owner_org", "raw", "version_text"],
+                                  count: accepted.count, db) { n, r in
+            let o = objects[accepted[n]]
+            r.int(first + Int64(n)); r.int(collection); r.text(o.id); r.text(o.type); r.int(o.modified ?? 0); r.int(o.created); r.int(dateAdded)
+            r.text(o.specVersion); r.text(o.createdByRef); r.bool(o.revoked); r.int(o.tlp.map { Int64($0.rawValue) }); r.text(owner)
+            r.bytes(o.raw); r.text(o.versionText)
+        }
         try await refRows.copy(into: "object_refs", columns: ["seq", "target", "property"], db)
         try await observableRows.copy(into: "observables", columns: ["seq", "kind", "value"], db)
         try await PostgresStore.refreshFlags(db, collection: collection, ids: refresh)
-        if !searchRows.isEmpty {
-            if !scratchReady {
-                try await db.run(PostgresQuery(unsafeSQL: """
-                    CREATE TEMP TABLE ingest_search (stix_id text, version_us bigint, name text, aliases text, description text, value text) ON COMMIT DROP
-                    """))
-                scratchReady = true
-            }
-            try await searchRows.copy(into: "ingest_search", columns: ["stix_id", "version_us", "name", "aliases", "description", "value"], db)
-            // The latest version's text is the searchable one; an older version arriving later leaves it.
-            try await db.run(PostgresQuery(unsafeSQL: """
+        if !search.ids.isEmpty {
+            // Bound as arrays, not through a scratch table: truncating a temporary table per
+            // chunk cost more than the rows. The latest version's text is the searchable one; an
+            // older version arriving later leaves it.
+            try await db.run(sql("""
                 INSERT INTO search_docs(stix_id, version_us, doc)
-                SELECT u.stix_id, u.version_us, \(PostgresStore.searchDocument("u.name", "u.aliases", "u.description", "u.value")) FROM ingest_search u
+                SELECT u.stix_id, u.version_us, \(PostgresStore.searchDocument("u.name", "u.aliases", "u.description", "u.value"))
+                FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(stix_id, version_us, name, aliases, description, value)
                 ON CONFLICT (stix_id) DO UPDATE SET version_us = excluded.version_us, doc = excluded.doc
                 WHERE excluded.version_us >= search_docs.version_us
-                """))
-            try await db.run(PostgresQuery(unsafeSQL: "TRUNCATE ingest_search"))
+                """, [search.ids, search.versions, search.names, search.aliases, search.descriptions, search.values]))
         }
         return outcomes.map { $0 ?? .added }
+    }
+
+    /// A chunk's search text, a column each, bound as arrays (an absent field is empty text,
+    /// which makes the same empty document part as NULL).
+    private struct SearchColumns {
+        var ids: [String] = [], versions: [Int64] = []
+        var names: [String] = [], aliases: [String] = [], descriptions: [String] = [], values: [String] = []
+
+        mutating func append(_ id: String, version: Int64, _ text: IndexedObject.SearchText) {
+            ids.append(id)
+            versions.append(version)
+            names.append(Self.storable(text.name))
+            aliases.append(Self.storable(text.aliases))
+            descriptions.append(Self.storable(text.description))
+            values.append(Self.storable(text.value))
+        }
+
+        /// PostgreSQL text cannot hold U+0000 (JSON may); for searching it separates words.
+        private static func storable(_ text: String?) -> String {
+            guard let text else { return "" }
+            return text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: " ") : text
+        }
     }
 
     /// The outcome for a version whose id and version were stored already.

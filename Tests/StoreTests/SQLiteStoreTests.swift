@@ -146,6 +146,21 @@ struct SQLiteStoreTests {
         #expect(String(decoding: try await t.raws().first!.raw, as: UTF8.self) == ip)
     }
 
+    @Test("an object comes back byte for byte as sent: white space, escapes, backslashes, non-ASCII text", arguments: TestBackend.all)
+    func exactBytes(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let ascii = "{\n\t\"type\": \"malware\", \"spec_version\": \"2.1\", \"id\": \"malware--0a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a\",\r\n"
+            + #" "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "is_family": true, "name": "C:\\Temp \"x\" \u00e9\u0000~"}"#
+        let korean = #"{"type": "malware", "spec_version": "2.1", "id": "malware--1a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a", "created": "2024-01-01T00:00:00.000Z", "#
+            + #""modified": "2024-01-01T00:00:00.000Z", "is_family": false, "name": "라자루스 그룹의 악성코드 김수키 안다리엘 블루노로프 — 북한"}"#
+        let r = try await t.ingest(bundle([ascii, korean]), into: c.id)
+        #expect(r.added == 2 && r.rejectedCount == 0)
+        let stored = Dictionary(uniqueKeysWithValues: try await t.raws().map { ($0.id, $0.raw) })
+        #expect(stored["malware--0a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a"] == Array(ascii.utf8))
+        #expect(stored["malware--1a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a"] == Array(korean.utf8))
+    }
+
     @Test("revocation is final and every version keeps created", arguments: TestBackend.all)
     func versionRules(_ backend: TestBackend) async throws {
         let t = try await TemporaryStore.make(backend)
