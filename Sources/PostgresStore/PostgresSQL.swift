@@ -13,14 +13,14 @@ struct SQL {
 
     /// Adds a value and returns its placeholder (`$n`).
     mutating func bind<T: PostgresDynamicTypeEncodable>(_ value: T) -> String {
-        binds.append(value)
+        binds.appendText(value)
         count += 1
         return "$\(count)"
     }
 
     /// Adds an optional value (NULL when nil) and returns its placeholder.
     mutating func bind<T: PostgresDynamicTypeEncodable>(_ value: T?) -> String {
-        if let value { binds.append(value) } else { binds.appendNull() }
+        if let value { binds.appendText(value) } else { binds.appendNull() }
         count += 1
         return "$\(count)"
     }
@@ -50,10 +50,26 @@ struct SQLNull: PostgresDynamicTypeEncodable, Sendable {
 extension PostgresBindings {
     /// Appends a value of the `sql(_:_:)` list, a NULL for `SQLNull`.
     mutating func appendValue(_ value: any PostgresDynamicTypeEncodable & Sendable) {
-        if value is SQLNull { appendNull() } else { appendOpened(value) }
+        if value is SQLNull { appendNull() } else { appendText(value) }
     }
 
-    private mutating func appendOpened<T: PostgresDynamicTypeEncodable>(_ value: T) { append(value) }
+    /// Appends a value; text holding U+0000 (which PostgreSQL text cannot hold, though JSON and
+    /// URLs may) is bound with it written as `\u0000`, the form `CopyRows` stores, so a lookup
+    /// finds what was stored instead of failing.
+    mutating func appendText<T: PostgresDynamicTypeEncodable>(_ value: T) {
+        if let text = value as? String, text.utf8.contains(0) {
+            append(text.escapingNUL)
+        } else if let list = value as? [String], list.contains(where: { $0.utf8.contains(0) }) {
+            append(list.map(\.escapingNUL))
+        } else {
+            append(value)
+        }
+    }
+}
+
+extension String {
+    /// The text with every U+0000 written as `\u0000`.
+    var escapingNUL: String { replacingOccurrences(of: "\u{0}", with: "\\u0000") }
 }
 
 /// A value or NULL, for `sql(_:_:)` lists.

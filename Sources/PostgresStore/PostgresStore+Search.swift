@@ -17,11 +17,13 @@ extension PostgresStore: SearchStore {
     static let searchDocumentOfJSON = searchDocument("j->>'name'", "coalesce(j->>'aliases', j->>'x_mitre_aliases')", "j->>'description'",
                                                      "coalesce(j->>'value', j->>'pattern')")
 
-    /// An object's JSON as jsonb (which refuses `\u0000`; only search text is read from it).
-    static let rawJSON = "replace(convert_from(raw, 'UTF8'), '\\u0000', '')::jsonb"
+    /// An object's JSON as jsonb (which refuses `\u0000`; only search text is read from it, and
+    /// there U+0000 separates words, as at ingest).
+    static let rawJSON = "replace(convert_from(raw, 'UTF8'), '\\u0000', ' ')::jsonb"
 
     public func searchIDs(matching words: [String], limit: Int) async throws -> [String] {
-        let terms = words.filter { !$0.isEmpty }.prefix(8)
+        // U+0000 separates words, as in the documents (PostgreSQL text cannot hold it).
+        let terms = words.flatMap { word -> [String] in word.split(separator: "\u{0}").map(String.init) }.filter { !$0.isEmpty }.prefix(8)
         guard !terms.isEmpty else { return [] }
         // PostgreSQL's own parser splits the words; each lexeme becomes a quoted prefix term, all
         // required: nothing a user types is read as query syntax.

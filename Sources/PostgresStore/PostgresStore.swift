@@ -49,6 +49,11 @@ public final class PostgresStore: ObjectStore, Sendable {
         // JIT compiles plans whose estimated cost is high, which a large table's index scans
         // can reach: tens of milliseconds of compiling for a page that takes one to read.
         config.options.additionalStartupParameters = [("jit", "off")]
+        // One plain connection first: the pool retries a database that refuses for about a
+        // minute and then only says that it could not connect.
+        if let problem = await DatabaseURL.connectionProblem(url) {
+            throw StoreError.unusableDirectory("cannot use the PostgreSQL database \(location): \(problem)")
+        }
         let client = PostgresClient(configuration: config, backgroundLogger: quiet)
         let store = PostgresStore(client: client, location: location)
         do {
@@ -67,6 +72,11 @@ public final class PostgresStore: ObjectStore, Sendable {
             return "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
         }
         return "\(error)"
+    }
+
+    /// The server's account of a database error; nil for errors that are not the database's.
+    public static func databaseMessage(_ error: any Error) -> String? {
+        error is PSQLError ? describe(error) : nil
     }
 
     /// Runs `body` on one connection.
@@ -215,8 +225,15 @@ public enum DatabaseURL {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
-    /// The configuration a URL describes, and the URL without its password.
-    static func configuration(_ text: String) throws -> (PostgresClient.Configuration, String) {
+    /// What a URL names: where, who, which database, and how to use TLS.
+    struct Parts {
+        var host: String, port: Int, user: String, password: String?, database: String
+        /// nil: no TLS; otherwise whether it is required, and its configuration.
+        var tls: (required: Bool, configuration: TLSConfiguration)?
+    }
+
+    /// The parts of a URL, checked.
+    static func parts(_ text: String) throws -> Parts {
         guard isPostgres(text), let url = URLComponents(string: text), let host = url.host, !host.isEmpty else {
             throw StoreError.unusableDirectory("'\(redacted(text))' is not a PostgreSQL URL (postgres://user:password@host:port/database)")
         }
@@ -225,25 +242,46 @@ public enum DatabaseURL {
         var database = String(url.path.dropFirst())
         if database.isEmpty { database = user }
         let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
-        let tls: PostgresClient.Configuration.TLS
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        let tls: (required: Bool, configuration: TLSConfiguration)?
         switch mode {
-        case "disable": tls = .disable
-        case "prefer", "allow":
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = .none
-            tls = .prefer(c)
-        case "require":
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = .none
-            tls = .require(c)
-        case "verify-ca", "verify-full":
-            tls = .require(TLSConfiguration.makeClientConfiguration())
+        case "disable": tls = nil
+        case "prefer", "allow": tls = (false, unverified)
+        case "require": tls = (true, unverified)
+        case "verify-ca", "verify-full": tls = (true, TLSConfiguration.makeClientConfiguration())
         default:
             throw StoreError.unusableDirectory("sslmode '\(mode)' is not one of disable, prefer, require, verify-full")
         }
-        let configuration = PostgresClient.Configuration(host: host, port: url.port ?? 5432, username: user, password: password,
-                                                         database: database, tls: tls)
+        return Parts(host: host, port: url.port ?? 5432, user: user, password: password, database: database, tls: tls)
+    }
+
+    /// The pool configuration a URL describes, and the URL without its password.
+    static func configuration(_ text: String) throws -> (PostgresClient.Configuration, String) {
+        let p = try parts(text)
+        let tls: PostgresClient.Configuration.TLS = p.tls.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
+        let configuration = PostgresClient.Configuration(host: p.host, port: p.port, username: p.user, password: p.password,
+                                                         database: p.database, tls: tls)
         return (configuration, redacted(text))
+    }
+
+    /// Why one connection to the URL's database fails, in the server's words; nil when it
+    /// succeeds.
+    static func connectionProblem(_ text: String) async -> String? {
+        do {
+            let p = try parts(text)
+            let tls: PostgresConnection.Configuration.TLS = try p.tls.map {
+                let context = try NIOSSLContext(configuration: $0.configuration)
+                return $0.required ? .require(context) : .prefer(context)
+            } ?? .disable
+            let configuration = PostgresConnection.Configuration(host: p.host, port: p.port, username: p.user, password: p.password,
+                                                                 database: p.database, tls: tls)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: PostgresStore.quiet)
+            try? await connection.close()
+            return nil
+        } catch {
+            return PostgresStore.describe(error)
+        }
     }
 
     /// The URL with any password replaced by `***`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PostgresStore
 
 /// The `accord` command line: a threat-intelligence sharing hub for STIX 2.1 over TAXII 2.1.
 @main
@@ -27,4 +28,19 @@ struct Accord: AsyncParsableCommand {
                       AuditCommand.self, PatternCommand.self, MatchCommand.self, KnowledgeBaseCommand.self, ReportCommand.self,
                       MigrateCommand.self]
     )
+
+    /// Runs the command; a database error is printed with the server's message, which
+    /// PostgresNIO keeps out of its errors' descriptions.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: PostgresStore.databaseMessage(error).map { CommandFailure("the database refused: \($0)") } ?? error)
+        }
+    }
 }

@@ -172,4 +172,16 @@ struct ConcurrentStartTests {
         for store in stores { #expect(try await store.collection("c") == c) }
         #expect(try await stores[3].integrityCheck() == ["ok"])
     }
+
+    @Test("a database that does not exist, or a role that does not, is named in the error (not the pool's 'could not connect')",
+          .enabled(if: TestBackend.all.contains(.postgres)))
+    func namedConnectionProblems() async throws {
+        guard let server = TestBackend.serverURL, var url = URLComponents(string: server) else { return }
+        url.path = "/accord_no_such_database"
+        let missing = await #expect(throws: StoreError.self) { _ = try await PostgresStore.open(url: url.string!) }
+        #expect(missing?.description.contains("database \"accord_no_such_database\" does not exist") == true)
+        url.user = "accord_no_such_role"
+        let stranger = await #expect(throws: StoreError.self) { _ = try await PostgresStore.open(url: url.string!) }
+        #expect(stranger?.description.contains("role \"accord_no_such_role\" does not exist") == true)
+    }
 }

@@ -28,6 +28,30 @@ struct SearchTests {
         _ = try await t.store.delete(id: "intrusion-set--" + b, from: c.id, versions: .all)
         #expect(try await t.store.searchIDs(matching: ["kimsuky"], limit: 10) == [])
     }
+
+    @Test("a U+0000 in a name, a description, a reference or an observable (JSON allows it, PostgreSQL text does not) is stored, indexed and searchable", arguments: TestBackend.all)
+    func nulCharacters(_ backend: TestBackend) async throws {
+        let t = try await TemporaryStore.make(backend)
+        let c = try await t.store.createCollection(alias: "c", title: "c", description: nil)
+        let malware = "malware--f0e642f4-3328-4d08-8ded-3c9691eb79fc"
+        let report = try await t.ingest(#"""
+            {"type": "bundle", "id": "bundle--1fb7f628-0037-4c0d-92dd-34d68744d3c1", "objects": [
+            {"type": "malware", "spec_version": "2.1", "id": "\#(malware)", "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+             "name": "Zero\u0000Loader", "description": "drops\u0000files", "is_family": true, "x_peer_ref": "malware--f0e642f4-3328-4d08-8ded-3c9691eb79f\u0000"},
+            {"type": "file", "spec_version": "2.1", "id": "file--4449db7f-5a29-5704-b895-a688db06ab91", "name": "a\u0000b.exe", "hashes": {"MD5": "0123456789abcdef0123456789abcdef"}}]}
+            """#, into: c.id)
+        #expect(report.added == 2 && report.rejectedCount == 0)
+        #expect(try await t.store.searchIDs(matching: ["loader"], limit: 10) == [malware])
+        #expect(try await t.store.searchIDs(matching: ["files"], limit: 10) == [malware])
+        let rows = try await t.store.indexRows(for: malware)
+        #expect(rows.refs.count == 1 && rows.refs.first?.hasPrefix("malware--f0e642f4-3328-4d08-8ded-3c9691eb79f") == true)
+        #expect(try await t.store.indexRows(for: "file--4449db7f-5a29-5704-b895-a688db06ab91").observables.count == 2)
+        #expect(try await t.raws().count == 2, "the objects read back")
+        // Lookups with U+0000 (from a URL's %00) find nothing rather than fail.
+        #expect(try await t.store.organisation("a\u{0}b") == nil)
+        #expect(try await t.store.searchIDs(matching: ["zero\u{0}load"], limit: 10) == [malware], "U+0000 separates words")
+        #expect(try await t.store.page(PageQuery(collectionID: c.id, ids: ["malware--\u{0}"])).objects.isEmpty)
+    }
 }
 
 @Suite("Relationships around an object")

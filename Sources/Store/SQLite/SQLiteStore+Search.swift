@@ -2,7 +2,9 @@ import GRDB
 
 extension SQLiteStore: SearchStore {
     public func searchIDs(matching words: [String], limit: Int) async throws -> [String] {
-        let terms = words.map { $0.filter { $0 != "\"" } }.filter { !$0.isEmpty }.prefix(8)
+        // U+0000 separates words (FTS5 would read it as the end of the query), as in the
+        // documents, where it separates words too.
+        let terms = words.flatMap { word -> [String] in word.split(separator: "\u{0}").map(String.init) }.map { $0.filter { $0 != "\"" } }.filter { !$0.isEmpty }.prefix(8)
         guard !terms.isEmpty else { return [] }
         // Each word quoted (no FTS operators from users), as a prefix, all required.
         let match = terms.map { "\"\($0)\"*" }.joined(separator: " AND ")
