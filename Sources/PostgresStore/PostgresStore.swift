@@ -69,7 +69,14 @@ public final class PostgresStore: ObjectStore, Sendable {
     public static func describe(_ error: any Error) -> String {
         if let e = error as? PSQLError {
             if let message = e.serverInfo?[.message] { return message }
-            return "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
+            let detail = "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
+            if detail.contains("CERTIFICATE_VERIFY_FAILED") {
+                return "the server's TLS certificate is not signed by an authority this node trusts (sslrootcert names the authority's PEM file) (\(detail))"
+            }
+            if detail.contains("failedToValidateHostname") {
+                return "the server's TLS certificate is not issued for this host name (connect by the name it names, or use sslmode=verify-ca) (\(detail))"
+            }
+            return detail
         }
         return "\(error)"
     }
@@ -244,14 +251,26 @@ public enum DatabaseURL {
         let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
         var unverified = TLSConfiguration.makeClientConfiguration()
         unverified.certificateVerification = .none
+        // libpq's sslrootcert: the authorities to trust instead of the system's (a database's
+        // certificate is usually signed by the organisation's own authority).
+        var verified = TLSConfiguration.makeClientConfiguration()
+        if let roots = url.queryItems?.first(where: { $0.name == "sslrootcert" })?.value, !roots.isEmpty, roots != "system" {
+            guard FileManager.default.isReadableFile(atPath: roots) else {
+                throw StoreError.unusableDirectory("sslrootcert '\(roots)' is not a readable file of PEM certificates")
+            }
+            verified.trustRoots = .file(roots)
+        }
         let tls: (required: Bool, configuration: TLSConfiguration)?
         switch mode {
         case "disable": tls = nil
         case "prefer", "allow": tls = (false, unverified)
         case "require": tls = (true, unverified)
-        case "verify-ca", "verify-full": tls = (true, TLSConfiguration.makeClientConfiguration())
+        case "verify-ca":
+            verified.certificateVerification = .noHostnameVerification
+            tls = (true, verified)
+        case "verify-full": tls = (true, verified)
         default:
-            throw StoreError.unusableDirectory("sslmode '\(mode)' is not one of disable, prefer, require, verify-full")
+            throw StoreError.unusableDirectory("sslmode '\(mode)' is not one of disable, prefer, require, verify-ca, verify-full")
         }
         return Parts(host: host, port: url.port ?? 5432, user: user, password: password, database: database, tls: tls)
     }

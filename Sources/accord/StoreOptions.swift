@@ -11,7 +11,7 @@ struct StoreOptions: ParsableArguments {
     var data: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "A PostgreSQL database to use instead of the data directory: postgres://user:password@host:port/database[?sslmode=disable|prefer|require|verify-full] (default: $ACCORD_DATABASE_URL). Several `accord serve` processes may share one. A password here shows in the process list: prefer $ACCORD_DATABASE_URL, or $PGPASSWORD with no password in the URL.",
+        "A PostgreSQL database to use instead of the data directory: postgres://user:password@host:port/database[?sslmode=disable|prefer|require|verify-ca|verify-full][&sslrootcert=CA.pem] (default: $ACCORD_DATABASE_URL). Several `accord serve` processes may share one. A password here shows in the process list: prefer $ACCORD_DATABASE_URL, or $PGPASSWORD with no password in the URL.",
         valueName: "url"))
     var database: String?
 
