@@ -14,21 +14,17 @@ What it proves (DESIGN.md, "Who may read what"):
 
 Usage: access_control.py --accord PATH
 """
-import argparse
-import base64
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
-from taxii_interop import free_port, start_server, stop_server, store_args, use_database_server, database_server_from  # noqa: E402
+from taxii_interop import free_port, start_server, stop_server, store_args, suite_opening, accord_ok  # noqa: E402
 
 TAXII = "application/taxii+json;version=2.1"
 TLP = {"clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
@@ -75,20 +71,10 @@ class Client:
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--accord", required=True)
-    use_database_server(p)
-    args = p.parse_args()
-    database_server_from(args)
+    args, work = suite_opening(__doc__, "accord-access-")
     check = ic.Checks()
-    work = tempfile.mkdtemp(prefix="accord-access-")
     data = os.path.join(work, "data")
-
-    def cli(*argv):
-        r = subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("accord %s: %s" % (" ".join(argv), r.stderr))
-        return r.stdout.strip()
+    cli = accord_ok(args.accord, data)
 
     for name, country in (("KrCERT", "KR"), ("JPCERT", "JP"), ("Outsider", "US")):
         cli("org", "add", name, "--country", country, "--sector", "government")

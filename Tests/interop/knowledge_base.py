@@ -18,7 +18,6 @@ Usage: .venv/bin/python Tests/interop/knowledge_base.py --accord PATH
   the Markdown and HTML reports show them.
 The last line is "N passed, N failed".
 """
-import argparse
 import collections
 import copy
 import html.parser
@@ -27,14 +26,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
-from taxii_interop import TAXII, TOKEN, free_port, start_server, stop_server, store_args, use_database_server, database_server_from  # noqa: E402
+from taxii_interop import TAXII, TOKEN, free_port, start_server, stop_server, store_args, suite_opening  # noqa: E402
 
 import jsonschema  # noqa: E402
 from taxii2client.v21 import Server, as_pages  # noqa: E402
@@ -214,13 +212,8 @@ def mutations(model):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--accord", required=True)
-    use_database_server(p)
-    args = p.parse_args()
-    database_server_from(args)
+    args, work = suite_opening(__doc__, "accord-kb-")
     check = ic.Checks()
-    work = tempfile.mkdtemp(prefix="accord-kb-")
 
     def cli(*a, data=os.path.join(work, "data")):
         return subprocess.run([args.accord, *a, *store_args(data)], capture_output=True, text=True, timeout=600)

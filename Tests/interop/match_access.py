@@ -13,19 +13,17 @@ What it proves:
 
 Usage: match_access.py --accord PATH
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
-from taxii_interop import TOKEN, free_port, start_server, stop_server, store_args, use_database_server, database_server_from  # noqa: E402
+from taxii_interop import free_port, start_server, stop_server, store_args, suite_opening, accord_ok  # noqa: E402
 
 TAXII = "application/taxii+json;version=2.1"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
@@ -60,24 +58,13 @@ def http(method, url, token=None, body=None, content_type="application/json", ac
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--accord", required=True)
-    use_database_server(p)
-    args = p.parse_args()
-    database_server_from(args)
+    args, work = suite_opening(__doc__, "accord-match-")
     check = ic.Checks()
-    work = tempfile.mkdtemp(prefix="accord-match-")
     data = os.path.join(work, "data")
+    ok = accord_ok(args.accord, data)
 
     def cli(*argv, stdin=None):
-        r = subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True, input=stdin)
-        return r
-
-    def ok(*argv):
-        r = cli(*argv)
-        if r.returncode != 0:
-            raise RuntimeError("accord %s: %s" % (" ".join(argv), r.stderr))
-        return r.stdout.strip()
+        return subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True, input=stdin)
 
     try:
         for name, country in (("KISA", "KR"), ("JPCERT", "JP"), ("Outsider", "US")):

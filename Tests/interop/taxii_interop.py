@@ -9,7 +9,6 @@ get_objects with filters and paging (as_pages), manifest, versions, get_object, 
 and the TAXII error statuses (401, 400, 404, 406, 413, 415). The last line is "N passed, N failed".
 """
 import argparse
-import base64
 import hashlib
 import json
 import os
@@ -74,6 +73,28 @@ def database_server_from(args):
     """Makes `store_args` (and so `start_server`) use the PostgreSQL server the options named."""
     global DATABASE_SERVER
     DATABASE_SERVER = args.database_server
+
+
+def suite_opening(doc, prefix):
+    """What a suite above the store starts with: --accord and --database-server parsed (the
+    latter put to use), and a fresh work folder."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--accord", required=True)
+    use_database_server(p)
+    args = p.parse_args()
+    database_server_from(args)
+    return args, tempfile.mkdtemp(prefix=prefix)
+
+
+def accord_ok(accord, data):
+    """A runner of `accord ARGS` on `data`'s store that answers its standard output and raises
+    with its standard error when it fails."""
+    def ok(*argv):
+        r = subprocess.run([accord, *argv, *store_args(data)], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("accord %s: %s" % (" ".join(argv), r.stderr))
+        return r.stdout.strip()
+    return ok
 
 
 def start_server(accord, data, port, log_path, max_content=8 << 20, extra=(), auth_failure_limit=0):

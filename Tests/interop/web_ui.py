@@ -18,7 +18,6 @@ AMBER+STRICT intrusion set and a community-only cooperation instrument with a ne
   page carries a Content-Security-Policy without scripts.
 The last line is "N passed, N failed".
 """
-import argparse
 import copy
 import html
 import http.cookiejar
@@ -26,9 +25,7 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -37,7 +34,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_common as ic  # noqa: E402
-from taxii_interop import TAXII, TOKEN, free_port, start_server, stop_server, store_args, use_database_server, database_server_from  # noqa: E402
+from taxii_interop import TAXII, TOKEN, free_port, start_server, stop_server, suite_opening, accord_ok  # noqa: E402
 
 import networkx  # noqa: E402
 from taxii2client.v21 import Server, as_pages  # noqa: E402
@@ -113,20 +110,10 @@ def incident_ext(bundle):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--accord", required=True)
-    use_database_server(p)
-    args = p.parse_args()
-    database_server_from(args)
+    args, work = suite_opening(__doc__, "accord-web-")
     check = ic.Checks()
-    work = tempfile.mkdtemp(prefix="accord-web-")
     data = os.path.join(work, "data")
-
-    def ok(*argv):
-        r = subprocess.run([args.accord, *argv, *store_args(data)], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("accord %s: %s" % (" ".join(argv), r.stderr))
-        return r.stdout.strip()
+    ok = accord_ok(args.accord, data)
 
     with open(BUNDLE) as f:
         bundle = json.load(f)
