@@ -55,13 +55,24 @@ struct RegexPattern {
     /// ICU's compiled expression, or nil when `simple` matches without it.
     let regex: NSRegularExpression?
     let simple: SimpleRegex?
+    /// The expression as written, for ICU when `simple` leaves a text to it.
+    let pattern: String
 
     init(_ pattern: String) throws(EvaluationError) {
+        self.pattern = pattern
         if let kept = Self.compiled.get(pattern) { (regex, simple) = (kept, nil); return }
         if Self.refused.get(pattern) != nil { throw Self.invalid(pattern) }
         let normalized = pattern.nfc
         if let simple = SimpleRegex(normalized) { (regex, self.simple) = (nil, simple); return }
         simple = nil
+        regex = try Self.compile(pattern, normalized)
+    }
+
+    /// ICU's expression for `pattern`, compiled once per process (refusals remembered too).
+    static func compile(_ pattern: String, _ normalized: String) throws(EvaluationError) -> NSRegularExpression {
+        if let kept = Self.compiled.get(pattern) { return kept }
+        // Told apart without ICU, whose first compilation in a process sets up its tables.
+        if SimpleRegex.surelyRefused(normalized) { throw Self.invalid(pattern) }
         if let reason = Self.catastrophic(normalized) { throw EvaluationError("MATCHES '\(pattern)': \(reason)") }
         // STIX 2.1 9.6.1: "The DOTALL option MUST be specified."
         let compiled: NSRegularExpression
@@ -69,8 +80,8 @@ struct RegexPattern {
             Self.refused.put(pattern, ())
             throw Self.invalid(pattern)
         }
-        regex = compiled
         Self.compiled.put(pattern, compiled)
+        return compiled
     }
 
     /// Expressions compiled before, shared by every evaluator of the process: compiling costs
@@ -93,7 +104,9 @@ struct RegexPattern {
     /// blow-up the static check did not foresee) is stopped and reported instead of hanging.
     func matches(_ value: String) throws(EvaluationError) -> Bool {
         let text = value.nfc
-        guard let regex else { return simple?.matches(text) ?? false }
+        if let simple, let verdict = simple.matches(text) { return verdict }
+        let regex: NSRegularExpression
+        if let kept = self.regex { regex = kept } else { regex = try Self.compile(pattern, pattern.nfc) }
         let deadline = Date().addingTimeInterval(Self.budget)
         var found = false, abandoned = false
         // ICU calls back periodically during long searches (reportProgress), so they can be stopped.
