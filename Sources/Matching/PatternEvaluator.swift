@@ -72,6 +72,13 @@ public struct PatternEvaluator: Sendable {
     /// the evaluator's bounds.
     public func matches(_ observations: [Observation]) throws(EvaluationError) -> Bool {
         var context = Context(observations: observations, slots: slots, leaves: leaves)
+        if case .observation = pattern {
+            // One `[...]` alone (most patterns): each observation it holds for is one binding of
+            // one instance, so it matches when one holds, unless so many hold that listing
+            // the bindings would have been refused.
+            let found = try context.holdingCount(leaves[0])
+            if found <= PatternEvaluator.maxBindings { return found > 0 }
+        }
         // Every comparison is evaluated first, on every observation, so a bad value is reported
         // whatever the observation operators would have skipped.
         let tested = try context.test(pattern)
@@ -112,6 +119,13 @@ struct Context {
         case .combined(_, let a, let b): return .combined(try test(a), try test(b))
         case .qualified(let inner, _): return .qualified(try test(inner))
         }
+    }
+
+    /// How many observations `c` holds for (every one is evaluated, as `test` does).
+    func holdingCount(_ c: CompiledExpression) throws(EvaluationError) -> Int {
+        var found = 0
+        for i in observations.indices where try !roots(c, observations[i]).isEmpty { found += 1 }
+        return found
     }
 
     /// Sets must hold one kind of literal (numbers may mix integers and decimals).
