@@ -38,8 +38,8 @@ extension Context {
         let type = compiled.path.path.objectType
         let notExists = compiled.op == .exists && compiled.negated
         var passed = SmallBitSet()
-        for i in o.objects.indices where o.types[i] == type {
-            guard let value = CompiledPath.walk(o.objects[i].value, names) else { continue }
+        for i in o.members.indices where o.members[i].type == type {
+            guard let value = CompiledPath.walk(o.members[i].object, names) else { continue }
             if notExists {
                 passed.insert(i)
             } else if try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {
@@ -54,8 +54,8 @@ extension Context {
     private func roots(_ compiled: CompiledComparison, _ hops: [CompiledPath.Hop], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         let type = compiled.path.path.objectType
         var reached: [Reached] = []
-        for i in o.objects.indices where o.types[i] == type {
-            if let value = try CompiledPath.follow(o.objects[i].value, hops, in: o) { reached.append(Reached(root: i, value: value)) }
+        for i in o.members.indices where o.members[i].type == type {
+            if let value = try CompiledPath.follow(o.members[i].object, hops, in: o) { reached.append(Reached(root: i, value: value)) }
         }
         var passed = SmallBitSet()
         if compiled.op == .exists && compiled.negated {
@@ -75,7 +75,7 @@ extension Context {
     /// The objects of `type` not in `present`.
     private func absent(_ type: String, _ present: SmallBitSet, _ o: Observation) -> SmallBitSet {
         var out = SmallBitSet()
-        for i in o.objects.indices where o.types[i] == type && !present.contains(i) { out.insert(i) }
+        for i in o.members.indices where o.members[i].type == type && !present.contains(i) { out.insert(i) }
         return out
     }
 
