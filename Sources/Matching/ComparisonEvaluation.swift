@@ -6,7 +6,7 @@ extension Context {
     func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         switch c {
         case .comparison(let compiled):
-            if let names = compiled.path.propertyNames { return try roots(compiled, names, o) }
+            if compiled.path.isPlain { return try roots(compiled, plain: compiled.path.path.steps, o) }
             if let hops = compiled.path.hops { return try roots(compiled, hops, o) }
             let selection = try Selection.select(compiled.path.path, in: o)
             if compiled.op == .exists && compiled.negated {
@@ -34,12 +34,12 @@ extension Context {
 
     /// The same for a path of plain properties: one value at most per root, and no reference
     /// whose target could be malformed, so each root is tested as it is reached.
-    private func roots(_ compiled: CompiledComparison, _ names: [String], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+    private func roots(_ compiled: CompiledComparison, plain steps: [PathStep], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         let type = compiled.path.path.objectType
         let notExists = compiled.op == .exists && compiled.negated
         var passed = SmallBitSet()
         for i in o.members.indices where o.members[i].type == type {
-            guard let value = CompiledPath.walk(o.members[i].object, names) else { continue }
+            guard let value = CompiledPath.walk(o.members[i].object, steps) else { continue }
             if notExists {
                 passed.insert(i)
             } else if try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {

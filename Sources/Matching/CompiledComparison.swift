@@ -44,10 +44,11 @@ final class CompiledComparison: Sendable {
 }
 
 /// The inside of `[...]` with its comparisons compiled.
-indirect enum CompiledExpression: Sendable {
+enum CompiledExpression: Sendable {
+    /// Already a reference: no box of its own.
     case comparison(CompiledComparison)
-    case and(CompiledExpression, CompiledExpression)
-    case or(CompiledExpression, CompiledExpression)
+    indirect case and(CompiledExpression, CompiledExpression)
+    indirect case or(CompiledExpression, CompiledExpression)
 
     init(_ c: ComparisonExpression) throws(EvaluationError) {
         switch c {
