@@ -198,11 +198,21 @@ struct PatternLexer {
             i = j
             return (.float(d), start)
         } else {
-            let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-            guard !digits.isEmpty else { throw error(start, "invalid integer '\(text)'") }
-            // The grammar has no size limit; beyond 64 bits the value saturates.
-            let v = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) ?? (text.hasPrefix("-") ? Int64.min : Int64.max)
-            if digits.count > 1 && digits.hasPrefix("0") { throw error(start, "integers must not have leading zeros") }
+            // Read from the bytes: at most one sign, then the digits.
+            let negative = bytes[start] == UInt8(ascii: "-")
+            let digitsStart = negative || bytes[start] == UInt8(ascii: "+") ? start + 1 : start
+            guard j > digitsStart else { throw error(start, "invalid integer '\(text)'") }
+            // The grammar has no size limit; beyond 64 bits the value saturates (accumulated
+            // towards its sign, so that Int64.min itself is exact).
+            var v: Int64 = 0
+            for k in digitsStart..<j {
+                let digit = Int64(bytes[k] - 0x30)
+                let (shifted, o1) = v.multipliedReportingOverflow(by: 10)
+                let (next, o2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+                if o1 || o2 { v = negative ? .min : .max; break }
+                v = next
+            }
+            if j - digitsStart > 1 && bytes[digitsStart] == UInt8(ascii: "0") { throw error(start, "integers must not have leading zeros") }
             i = j
             return (.integer(v, text: text), start)
         }
