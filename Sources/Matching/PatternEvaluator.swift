@@ -144,10 +144,6 @@ struct Context {
         if set.contains(where: { kind($0) != kind(first) }) { throw EvaluationError("a set must hold literals of one kind") }
     }
 
-    /// One way to satisfy an expression: the observation instances it uses (observation index
-    /// and copy number, packed), in binding order.
-    typealias Binding = [Int]
-
     func instance(_ observation: Int, _ copy: Int) -> Int { observation << 20 | copy }
     func observation(of instance: Int) -> Observation { observations[instance >> 20] }
 
@@ -158,7 +154,7 @@ struct Context {
             for i in matching {
                 let copies = min(observations[i].count, slots)
                 try budget.spend(elements: copies)
-                for copy in 0..<copies { out.append([instance(i, copy)]) }
+                for copy in 0..<copies { out.append(Binding(instance(i, copy))) }
                 try bound(out.count)
             }
             return out
@@ -237,7 +233,7 @@ struct Context {
             try bound(steps / 10)
             try budget.spend(work: 1)
             if chosen.count == n {
-                let joined = chosen.flatMap { all[$0] }
+                let joined = Binding(chosen.flatMap { all[$0] })
                 try budget.spend(elements: joined.count)
                 out.append(joined)
                 try bound(out.count)
