@@ -61,10 +61,17 @@ struct CompiledPath: Sendable {
         }
     }
 
-    /// `name.hasSuffix(suffix)`, its last byte compared first: most names end otherwise, and
-    /// `hasSuffix` compares characters.
-    static func ends(_ name: String, _ suffix: String) -> Bool {
-        name.utf8.last == suffix.utf8.last && name.hasSuffix(suffix)
+    /// `name.hasSuffix(suffix)` for an ASCII `suffix`: compared as bytes when `name` is ASCII
+    /// (nearly always; `hasSuffix` compares characters, and reading `utf8.last` went through the
+    /// generic collection), by characters otherwise, where a suffix can begin inside a character.
+    static func ends(_ name: String, _ suffix: StaticString) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            let n = suffix.utf8CodeUnitCount
+            guard bytes.count >= n, bytes[bytes.count - 1] == suffix.utf8Start[n - 1] else { return false }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return String(decoding: bytes, as: UTF8.self).hasSuffix(suffix.description) }
+            return (0..<n).allSatisfy { bytes[bytes.count - n + $0] == suffix.utf8Start[$0] }
+        }
     }
 
     /// The value a path of single steps reaches from `object` within `observation`, or nil;

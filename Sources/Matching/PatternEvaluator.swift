@@ -71,7 +71,7 @@ public struct PatternEvaluator: Sendable {
     /// the pattern requires (an invalid timestamp, a malformed reference) or the work exceeds
     /// the evaluator's bounds.
     public func matches(_ observations: [Observation]) throws(EvaluationError) -> Bool {
-        var context = Context(observations: observations, slots: slots, leaves: leaves)
+        let context = Context(observations: observations, slots: slots, leaves: leaves)
         if case .observation = pattern {
             // One `[...]` alone (most patterns): each observation it holds for is one binding of
             // one instance, so it matches when one holds, unless so many hold that listing
@@ -81,8 +81,9 @@ public struct PatternEvaluator: Sendable {
         }
         // Every comparison is evaluated first, on every observation, so a bad value is reported
         // whatever the observation operators would have skipped.
-        let tested = try context.test(pattern)
-        return try !context.bindings(pattern, tested).isEmpty
+        let tested = try context.test()
+        var leaf = 0
+        return try !context.bindings(pattern, tested, &leaf).isEmpty
     }
 }
 
@@ -90,9 +91,8 @@ public struct PatternEvaluator: Sendable {
 struct Context {
     let observations: [Observation]
     let slots: Int
-    /// The compiled inside of each `[...]`, left to right, and the next one `test` visits.
+    /// The compiled inside of each `[...]`, left to right.
     let leaves: [CompiledExpression]
-    var nextLeaf = 0
 
     init(observations: [Observation], slots: Int, leaves: [CompiledExpression]) {
         self.observations = observations
@@ -100,25 +100,19 @@ struct Context {
         self.leaves = leaves
     }
 
-    /// The observations each `[...]` holds for, in pattern order (left to right).
-    indirect enum Tested {
-        case observation([Int])
-        case combined(Tested, Tested)
-        case qualified(Tested)
-    }
-
-    mutating func test(_ e: ObservationExpression) throws(EvaluationError) -> Tested {
-        switch e {
-        case .observation:
-            let c = leaves[nextLeaf]
-            nextLeaf += 1
+    /// The observations each `[...]` holds for, in pattern order (left to right, the order
+    /// `bindings` visits them in): a flat list rather than a tree mirroring the pattern, whose
+    /// every node was a box.
+    func test() throws(EvaluationError) -> [[Int]] {
+        var tested: [[Int]] = []
+        tested.reserveCapacity(leaves.count)
+        for c in leaves {
             var matching: [Int] = []
             // By index: the observation is lent to `roots`, not copied for each expression.
             for i in observations.indices where try !roots(c, observations[i]).isEmpty { matching.append(i) }
-            return .observation(matching)
-        case .combined(_, let a, let b): return .combined(try test(a), try test(b))
-        case .qualified(let inner, _): return .qualified(try test(inner))
+            tested.append(matching)
         }
+        return tested
     }
 
     /// How many observations `c` holds for (every one is evaluated, as `test` does).
@@ -147,9 +141,12 @@ struct Context {
     func instance(_ observation: Int, _ copy: Int) -> Int { observation << 20 | copy }
     func observation(of instance: Int) -> Observation { observations[instance >> 20] }
 
-    func bindings(_ e: ObservationExpression, _ tested: Tested) throws(EvaluationError) -> [Binding] {
-        switch (e, tested) {
-        case (.observation, .observation(let matching)):
+    /// The bindings of `e`, whose first `[...]` is number `leaf` of `tested` (moved past its last).
+    func bindings(_ e: ObservationExpression, _ tested: [[Int]], _ leaf: inout Int) throws(EvaluationError) -> [Binding] {
+        switch e {
+        case .observation:
+            let matching = tested[leaf]
+            leaf += 1
             var out: [Binding] = []
             for i in matching {
                 let copies = min(observations[i].count, slots)
@@ -158,9 +155,9 @@ struct Context {
                 try bound(out.count)
             }
             return out
-        case (.combined(let op, let a, let b), .combined(let ta, let tb)):
-            let left = try bindings(a, ta)
-            let right = try bindings(b, tb)
+        case .combined(let op, let a, let b):
+            let left = try bindings(a, tested, &leaf)
+            let right = try bindings(b, tested, &leaf)
             if op == .or { return left + right }
             var out: [Binding] = []
             let earliestLast = op == .followedBy ? right.map { r in r.map { observation(of: $0).lastObserved }.min()! } : []
@@ -179,8 +176,8 @@ struct Context {
                 }
             }
             return out
-        case (.qualified(let inner, let qualifier), .qualified(let t)):
-            let all = try bindings(inner, t)
+        case .qualified(let inner, let qualifier):
+            let all = try bindings(inner, tested, &leaf)
             switch qualifier {
             case .within(let seconds):
                 // Windows beyond the time scale (about 292,000 years) cover everything.
@@ -203,8 +200,6 @@ struct Context {
             case .repeats(let n):
                 return try combinations(all, n)
             }
-        default:
-            preconditionFailure("the tested tree mirrors the pattern")
         }
     }
 
