@@ -12,14 +12,14 @@ enum HashLiterals {
     /// LIKE and MATCHES take patterns, not digests, and are not checked.
     static func problem(path: ObjectPath, op: ComparisonOperator, value: PatternLiteral) -> String? {
         guard op != .like, op != .matches, path.steps.contains(.property("hashes")), case .property(let last)? = path.steps.last else { return nil }
-        let algorithm = last.uppercased().replacingAll("-", "")
+        let algorithm = Self.algorithmName(last)
         let isSSDEEP = algorithm == "SSDEEP"
         guard isSSDEEP || hexLengths[algorithm] != nil else { return nil }
         let literals: [PatternLiteral]
         if case .set(let elements) = value { literals = elements } else { literals = [value] }
         for literal in literals {
             guard case .string(let text) = literal else { return "a \(last) hash must be compared with a string holding a digest" }
-            let u = Array(text.utf8)
+            let u = text.utf8
             let valid: Bool
             if isSSDEEP {
                 valid = (1...128).contains(u.count) && u.allSatisfy { c in
@@ -33,6 +33,21 @@ enum HashLiterals {
             if !valid { return "'\(text)' is not a valid \(last) hash" }
         }
         return nil
+    }
+
+    /// `name` in upper case without hyphens; ASCII names (nearly all) by their bytes, which is
+    /// what `uppercased()` gives them without its Unicode tables.
+    static func algorithmName(_ name: String) -> String {
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return name.uppercased().replacingAll("-", "") }
+        let hyphens = name.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "-") ? 1 : 0) }
+        return String(unsafeUninitializedCapacity: name.utf8.count - hyphens) { buffer in
+            var k = 0
+            for b in name.utf8 where b != UInt8(ascii: "-") {
+                buffer[k] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+                k += 1
+            }
+            return k
+        }
     }
 }
 

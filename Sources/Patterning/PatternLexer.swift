@@ -106,7 +106,8 @@ struct PatternLexer {
                 i += length
                 continue
             }
-            if Self.isSpace(Unicode.Scalar(c)) { i += 1; continue }
+            // ASCII white space: the space and TAB to CR (the others are beyond ASCII).
+            if c == 0x20 || (c >= 0x09 && c <= 0x0D) { i += 1; continue }
             // Comments, as the grammar skips them: `// to the end of the line` and `/* ... */`.
             if c == UInt8(ascii: "/"), byte(i + 1) == UInt8(ascii: "/") {
                 while i < bytes.count, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
