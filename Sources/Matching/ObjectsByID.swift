@@ -52,12 +52,15 @@ struct ObjectsByID {
     }
 
     private static func fingerprint(_ id: String) -> UInt64 {
-        var id = id
-        return id.withUTF8 { bytes in
+        func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var tail: UInt64 = 0
             for b in bytes.suffix(8) { tail = tail << 8 | UInt64(b) }
             return tail ^ UInt64(truncatingIfNeeded: bytes.count) << 56
         }
+        // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
+        if let found = id.utf8.withContiguousStorageIfAvailable(of) { return found }
+        var id = id
+        return id.withUTF8(of)
     }
 }
 
