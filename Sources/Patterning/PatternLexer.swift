@@ -85,7 +85,15 @@ struct PatternLexer {
 
     /// Whether `word` is spelt `literal` (ASCII).
     static func equal(_ word: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
-        word.count == literal.utf8CodeUnitCount && word.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        guard word.count == literal.utf8CodeUnitCount else { return false }
+        // Byte by byte in place: `elementsEqual` went through iterators of both sides.
+        let start = literal.utf8Start
+        var k = 0
+        for b in word {
+            if b != start[k] { return false }
+            k += 1
+        }
+        return true
     }
 
     private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
