@@ -61,10 +61,19 @@ enum CompiledExpression: Sendable {
     /// The compiled insides of every `[...]` of a pattern, left to right (the order in which
     /// the evaluator visits them).
     static func leaves(_ e: ObservationExpression) throws(EvaluationError) -> [CompiledExpression] {
+        var out: [CompiledExpression] = []
+        try collect(e, into: &out)
+        return out
+    }
+
+    /// Appends the leaves of `e` to `out`: one list for the pattern, not one per node joined.
+    private static func collect(_ e: ObservationExpression, into out: inout [CompiledExpression]) throws(EvaluationError) {
         switch e {
-        case .observation(let c): return [try CompiledExpression(c)]
-        case .combined(_, let a, let b): return try leaves(a) + leaves(b)
-        case .qualified(let inner, _): return try leaves(inner)
+        case .observation(let c): out.append(try CompiledExpression(c))
+        case .combined(_, let a, let b):
+            try collect(a, into: &out)
+            try collect(b, into: &out)
+        case .qualified(let inner, _): try collect(inner, into: &out)
         }
     }
 }

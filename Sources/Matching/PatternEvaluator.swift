@@ -71,14 +71,14 @@ public struct PatternEvaluator: Sendable {
     /// the pattern requires (an invalid timestamp, a malformed reference) or the work exceeds
     /// the evaluator's bounds.
     public func matches(_ observations: [Observation]) throws(EvaluationError) -> Bool {
-        let context = Context(observations: observations, slots: slots, leaves: leaves)
         if case .observation = pattern {
             // One `[...]` alone (most patterns): each observation it holds for is one binding of
             // one instance, so it matches when one holds, unless so many hold that listing
             // the bindings would have been refused.
-            let found = try context.holdingCount(leaves[0])
+            let found = try Context.holdingCount(leaves[0], observations)
             if found <= PatternEvaluator.maxBindings { return found > 0 }
         }
+        let context = Context(observations: observations, slots: slots, leaves: leaves)
         // Every comparison is evaluated first, on every observation, so a bad value is reported
         // whatever the observation operators would have skipped.
         let tested = try context.test()
@@ -109,14 +109,14 @@ struct Context {
         for c in leaves {
             var matching: [Int] = []
             // By index: the observation is lent to `roots`, not copied for each expression.
-            for i in observations.indices where try !roots(c, observations[i]).isEmpty { matching.append(i) }
+            for i in observations.indices where try !Self.roots(c, observations[i]).isEmpty { matching.append(i) }
             tested.append(matching)
         }
         return tested
     }
 
     /// How many observations `c` holds for (every one is evaluated, as `test` does).
-    func holdingCount(_ c: CompiledExpression) throws(EvaluationError) -> Int {
+    static func holdingCount(_ c: CompiledExpression, _ observations: [Observation]) throws(EvaluationError) -> Int {
         var found = 0
         for i in observations.indices where try !roots(c, observations[i]).isEmpty { found += 1 }
         return found
