@@ -108,19 +108,16 @@ extension Observation {
         // Member names are distinct in parsed JSON; should one repeat, the first counts, as in lookups.
         var id: JSONValue?, first: JSONValue?, last: JSONValue?, number: JSONValue?, refsValue: JSONValue?, embeddedValue: JSONValue?
         for (key, value) in o {
-            // The length first: most members are none of these.
+            // By length first, so that each member is compared with one name at most (most are
+            // none of these, and a name compared with a different one costs a call).
             switch key.utf8.count {
-            case 2, 7, 11, 13, 14, 15: break
+            case 2: if id == nil, key == "id" { id = value }
+            case 14: if first == nil, key == "first_observed" { first = value }
+            case 13: if last == nil, key == "last_observed" { last = value }
+            case 15: if number == nil, key == "number_observed" { number = value }
+            case 11: if refsValue == nil, key == "object_refs" { refsValue = value }
+            case 7: if embeddedValue == nil, key == "objects" { embeddedValue = value }
             default: continue
-            }
-            switch key {
-            case "id" where id == nil: id = value
-            case "first_observed" where first == nil: first = value
-            case "last_observed" where last == nil: last = value
-            case "number_observed" where number == nil: number = value
-            case "object_refs" where refsValue == nil: refsValue = value
-            case "objects" where embeddedValue == nil: embeddedValue = value
-            default: break
             }
         }
         let name = id?.stringValue ?? "observed-data"
