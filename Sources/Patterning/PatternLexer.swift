@@ -23,7 +23,7 @@ enum PatternKeyword: String {
 
 extension PatternKeyword {
     /// The keyword spelt by `word`, found by its length first (words are mostly identifiers).
-    init?(_ word: ArraySlice<UInt8>) {
+    init?(_ word: Slice<UnsafeBufferPointer<UInt8>>) {
         func is_(_ literal: StaticString) -> Bool { PatternLexer.equal(word, literal) }
         let found: PatternKeyword? = switch word.count {
         case 2: is_("OR") ? .or : is_("IN") ? .in : nil
@@ -48,10 +48,11 @@ extension PatternKeyword {
 /// (no byte of a multi-byte UTF-8 sequence is ASCII). Errors carry character (Unicode scalar)
 /// offsets, as the grammar counts them.
 struct PatternLexer {
-    private let bytes: [UInt8]
+    /// The pattern's UTF-8, lent by the parser for the time of one parse.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
 
-    init(_ pattern: String) { bytes = Array(pattern.utf8) }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Reads the rest of the pattern, throwing its first lexical error if it has one.
     mutating func drain() throws(PatternError) {
@@ -84,7 +85,7 @@ struct PatternLexer {
     }
 
     /// Whether `word` is spelt `literal` (ASCII).
-    static func equal(_ word: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+    static func equal(_ word: Slice<UnsafeBufferPointer<UInt8>>, _ literal: StaticString) -> Bool {
         guard word.count == literal.utf8CodeUnitCount else { return false }
         // Byte by byte in place: `elementsEqual` went through iterators of both sides.
         let start = literal.utf8Start

@@ -26,7 +26,16 @@ public struct PatternParser {
 
     /// Parses a whole pattern or throws with the position and what was expected.
     public static func parse(_ pattern: String) throws(PatternError) -> ObservationExpression {
-        var parser = PatternParser(pattern)
+        // The lexer reads the pattern's bytes where they are (a native string lends them)
+        // instead of a copy made for each pattern.
+        var text = pattern
+        return try text.withUTF8 { bytes in
+            Result { () throws(PatternError) in try parse(pattern, bytes) }
+        }.get()
+    }
+
+    private static func parse(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(PatternError) -> ObservationExpression {
+        var parser = PatternParser(pattern, bytes)
         do throws(PatternError) {
             try parser.advance()
             let expression = try parser.observationExpressions()
@@ -40,8 +49,8 @@ public struct PatternParser {
         }
     }
 
-    private init(_ pattern: String) {
-        self.lexer = PatternLexer(pattern)
+    private init(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+        self.lexer = PatternLexer(bytes)
         self.pattern = pattern
     }
 
