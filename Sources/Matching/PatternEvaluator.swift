@@ -160,9 +160,10 @@ struct Context {
             let right = try bindings(b, tested, &leaf)
             if op == .or { return left + right }
             var out: [Binding] = []
-            let earliestLast = op == .followedBy ? right.map { r in r.map { observation(of: $0).lastObserved }.min()! } : []
+            // Minima and maxima by loops: mapping each binding first made an array of each.
+            let earliestLast = op == .followedBy ? right.map { r in r.reduce(Int64.max) { min($0, observation(of: $1).lastObserved) } } : []
             for l in left {
-                let latestFirst = op == .followedBy ? l.map { observation(of: $0).firstObserved }.max()! : 0
+                let latestFirst = op == .followedBy ? l.reduce(Int64.min) { max($0, observation(of: $1).firstObserved) } : 0
                 // Bindings are short: comparing their members beats hashing them, up to a point.
                 let used = l.count > 8 ? Set(l) : []
                 func disjoint(_ r: Binding) -> Bool { l.count > 8 ? used.isDisjoint(with: r) : !l.contains(where: r.contains) }
@@ -184,10 +185,9 @@ struct Context {
                 let micros = (seconds * 1_000_000).rounded()
                 let window = micros < 9.2e18 ? Int64(micros) : Int64.max
                 return all.filter { b in
-                    let intervals = b.map { (observation(of: $0).firstObserved, observation(of: $0).lastObserved) }
-                    let start = intervals.map(\.1).min()!
+                    let start = b.reduce(Int64.max) { min($0, observation(of: $1).lastObserved) }
                     let (end, overflow) = start.addingReportingOverflow(window)
-                    return intervals.allSatisfy { $0.0 <= (overflow ? Int64.max : end) && $0.1 >= start }
+                    return b.allSatisfy { observation(of: $0).firstObserved <= (overflow ? Int64.max : end) && observation(of: $0).lastObserved >= start }
                 }
             case .startStop(let a, let b):
                 guard let start = Operand.parseTime(a), let stop = Operand.parseTime(b) else {

@@ -282,8 +282,13 @@ struct PatternLexer {
     }
 
     static func isTimestamp(_ t: String) -> Bool {
+        // Read in place rather than copied out.
+        var t = t
+        return t.withUTF8(isTimestamp)
+    }
+
+    private static func isTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         // YYYY-MM-DDTHH:MM:SS[.s+]Z with sane ranges.
-        let u = Array(t.utf8)
         func d(_ a: Int, _ n: Int) -> Int? {
             guard a + n <= u.count, u[a..<(a + n)].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
             return u[a..<(a + n)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
