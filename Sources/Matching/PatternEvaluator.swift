@@ -103,13 +103,13 @@ struct Context {
     /// The observations each `[...]` holds for, in pattern order (left to right, the order
     /// `bindings` visits them in): a flat list rather than a tree mirroring the pattern, whose
     /// every node was a box.
-    func test() throws(EvaluationError) -> [[Int]] {
-        var tested: [[Int]] = []
+    func test() throws(EvaluationError) -> [SmallBitSet] {
+        var tested: [SmallBitSet] = []
         tested.reserveCapacity(leaves.count)
         for c in leaves {
-            var matching: [Int] = []
+            var matching = SmallBitSet()
             // By index: the observation is lent to `roots`, not copied for each expression.
-            for i in observations.indices where try !Self.roots(c, observations[i]).isEmpty { matching.append(i) }
+            for i in observations.indices where try !Self.roots(c, observations[i]).isEmpty { matching.insert(i) }
             tested.append(matching)
         }
         return tested
@@ -142,7 +142,7 @@ struct Context {
     func observation(of instance: Int) -> Observation { observations[instance >> 20] }
 
     /// The bindings of `e`, whose first `[...]` is number `leaf` of `tested` (moved past its last).
-    func bindings(_ e: ObservationExpression, _ tested: [[Int]], _ leaf: inout Int) throws(EvaluationError) -> [Binding] {
+    func bindings(_ e: ObservationExpression, _ tested: [SmallBitSet], _ leaf: inout Int) throws(EvaluationError) -> [Binding] {
         switch e {
         case .observation:
             let matching = tested[leaf]

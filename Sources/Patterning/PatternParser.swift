@@ -143,13 +143,15 @@ public struct PatternParser {
             throw expected("'[' or '(' to start an observation expression")
         }
         // STIX 2.1 9.5.1: an observation expression MUST NOT have two qualifiers of one type.
-        var seen: [PatternKeyword] = []
+        // The kinds seen so far as bits (WITHIN, REPEATS, START): no list made per observation.
+        var seen: UInt8 = 0
         func once(_ kind: PatternKeyword, at position: Int) throws(PatternError) {
-            guard !seen.contains(kind) else {
+            let bit: UInt8 = kind == .within ? 1 : kind == .repeats ? 2 : 4
+            guard seen & bit == 0 else {
                 let name = kind == .start ? "START/STOP" : kind.rawValue
                 throw error(at: position, "a second \(name) qualifier on the same observation expression (one of each type at most)")
             }
-            seen.append(kind)
+            seen |= bit
         }
         while true {
             let qualifierPosition = position
