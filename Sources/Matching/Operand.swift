@@ -47,7 +47,7 @@ enum Operand: Hashable {
             }
         case .number(let n):
             // JSON number text is ASCII: its bytes say whether it has a fraction or exponent.
-            if !n.text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }), let i = Int64(n.text) { return .integer(i) }
+            if n.text.allBytes({ $0 != 0x2E && $0 != 0x65 && $0 != 0x45 }), let i = Int64(n.text) { return .integer(i) }
             return .double(n.double)
         case .bool(let b): return .bool(b)
         case .null, .array, .object: return .structure
@@ -57,7 +57,7 @@ enum Operand: Hashable {
     /// A STIX timestamp with upper-case `T` and `Z`, in microseconds (digits past the sixth
     /// fractional one are dropped).
     static func parseTime(_ text: String) -> Int64? {
-        guard !text.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }), case .success(let t) = Timestamp.parse(text) else { return nil }
+        guard text.allBytes({ $0 < 0x61 || $0 > 0x7A }), case .success(let t) = Timestamp.parse(text) else { return nil }
         return t.microseconds
     }
 

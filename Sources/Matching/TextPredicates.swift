@@ -167,7 +167,7 @@ struct AddressRange: Equatable, Sendable {
     init?(_ text: String) {
         let utf8 = text.utf8
         let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
-        let isIPv6 = utf8.contains(UInt8(ascii: ":"))
+        let isIPv6 = !text.allBytes { $0 != UInt8(ascii: ":") }
         guard let address = Self.parse(slash.map { String(text[..<$0]) } ?? text, isIPv6: isIPv6) else { return nil }
         bytes = address
         if let slash {
@@ -181,7 +181,7 @@ struct AddressRange: Equatable, Sendable {
     }
 
     /// The bytes of an IPv4 or IPv6 address, or nil.
-    static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: text.utf8.contains(UInt8(ascii: ":"))) }
+    static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: !text.allBytes { $0 != UInt8(ascii: ":") }) }
 
     static func parse(_ text: String, isIPv6: Bool) -> [UInt8]? {
         if isIPv6 {
@@ -213,7 +213,7 @@ extension String {
     /// Latin-1 and the Latin extensions, in UTF-8 no byte from 0xCC on) is in it already: no
     /// combining mark or singleton decomposition lies there. It is returned as is, since
     /// Foundation's normalisation costs microseconds even then.
-    var nfc: String { utf8.allSatisfy { $0 < 0xCC } ? self : precomposedStringWithCanonicalMapping }
+    var nfc: String { allBytes { $0 < 0xCC } ? self : precomposedStringWithCanonicalMapping }
 }
 
 /// A bounded, thread-safe store of what is known about regular expressions, by their text (cleared when full).

@@ -44,7 +44,7 @@ enum HashLiterals {
     /// `name` in upper case without hyphens; ASCII names (nearly all) by their bytes, which is
     /// what `uppercased()` gives them without its Unicode tables.
     static func algorithmName(_ name: String) -> String {
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return name.uppercased().replacingAll("-", "") }
+        guard name.allBytes({ $0 < 0x80 }) else { return name.uppercased().replacingAll("-", "") }
         let hyphens = name.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "-") ? 1 : 0) }
         return String(unsafeUninitializedCapacity: name.utf8.count - hyphens) { buffer in
             var k = 0

@@ -291,7 +291,7 @@ public struct PatternParser {
         // Most paths have a few steps: one allocation instead of growing from one.
         steps.reserveCapacity(4)
         switch current {
-        case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
+        case .identifier(let name) where name.allBytes({ $0 != UInt8(ascii: "-") }): steps.append(.property(name))
         case .string(let name): steps.append(.property(name))
         default: throw expected("a property name after '\(type):'")
         }
@@ -301,7 +301,7 @@ public struct PatternParser {
             case .dot:
                 try advance()
                 switch current {
-                case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
+                case .identifier(let name) where name.allBytes({ $0 != UInt8(ascii: "-") }): steps.append(.property(name))
                 case .string(let name): steps.append(.property(name))
                 default: throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')")
                 }
