@@ -53,12 +53,12 @@ enum SimpleRegex: Sendable, Equatable {
     init?(_ pattern: String) {
         // Foundation refuses an empty expression, so that one goes to ICU and its error.
         guard !pattern.isEmpty else { return nil }
-        if let n = Self.dotCount(pattern) {
+        // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.
+        let s = Array(pattern.utf8)
+        if let n = Self.dotCount(s) {
             self = .atLeast(n)
             return
         }
-        // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.
-        let s = Array(pattern.utf8)
         let atStart = s.first == UInt8(ascii: "^")
         let atEnd = s.count > (atStart ? 1 : 0) && s.last == UInt8(ascii: "$") && !Self.isEscaped(s, s.count - 1)
         let body = s[(atStart ? 1 : 0)..<(s.count - (atEnd ? 1 : 0))]
@@ -219,8 +219,7 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// `n` for `.{n}`, `.{n,}` and `.{n,m}` with m ≥ n, written without leading zeros and short
     /// enough for ICU to take.
-    private static func dotCount(_ pattern: String) -> Int? {
-        let u = Array(pattern.utf8)
+    private static func dotCount(_ u: [UInt8]) -> Int? {
         guard u.count >= 4, u[0] == UInt8(ascii: "."), u[1] == UInt8(ascii: "{"), u.last == UInt8(ascii: "}") else { return nil }
         let inside = u[2..<(u.count - 1)]
         let parts = inside.split(separator: UInt8(ascii: ","), maxSplits: 1, omittingEmptySubsequences: false)

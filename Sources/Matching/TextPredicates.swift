@@ -186,11 +186,13 @@ struct AddressRange: Equatable, Sendable {
     static func parse(_ text: String, isIPv6: Bool) -> [UInt8]? {
         if isIPv6 {
             var address = in6_addr()
-            guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
+            // `withCString` lends short strings' bytes from the stack; passing the String
+            // itself made a heap copy of them for each call.
+            guard text.withCString({ inet_pton(AF_INET6, $0, &address) }) == 1 else { return nil }
             return withUnsafeBytes(of: &address) { Array($0) }
         }
         var address = in_addr()
-        guard inet_pton(AF_INET, text, &address) == 1 else { return nil }
+        guard text.withCString({ inet_pton(AF_INET, $0, &address) }) == 1 else { return nil }
         return withUnsafeBytes(of: &address) { Array($0) }
     }
 
