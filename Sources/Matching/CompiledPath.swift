@@ -65,13 +65,14 @@ struct CompiledPath: Sendable {
     /// (nearly always; `hasSuffix` compares characters, and reading `utf8.last` went through the
     /// generic collection), by characters otherwise, where a suffix can begin inside a character.
     static func ends(_ name: String, _ suffix: StaticString) -> Bool {
-        var name = name
-        return name.withUTF8 { bytes in
+        // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
+        let decided = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
             let n = suffix.utf8CodeUnitCount
             guard bytes.count >= n, bytes[bytes.count - 1] == suffix.utf8Start[n - 1] else { return false }
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return String(decoding: bytes, as: UTF8.self).hasSuffix(suffix.description) }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
             return (0..<n).allSatisfy { bytes[bytes.count - n + $0] == suffix.utf8Start[$0] }
         }
+        return (decided ?? nil) ?? name.hasSuffix(suffix.description)
     }
 
     /// The value a path of single steps reaches from `object` within `observation`, or nil;
