@@ -60,11 +60,12 @@ struct RegexPattern {
 
     init(_ pattern: String) throws(EvaluationError) {
         self.pattern = pattern
-        if let kept = Self.compiled.get(pattern) { (regex, simple) = (kept, nil); return }
-        if Self.refused.get(pattern) != nil { throw Self.invalid(pattern) }
+        // The simple forms first: they need neither of the shared caches (each a lock and a
+        // hash of the expression), and no expression ICU refuses is one of them.
         let normalized = pattern.nfc
         if let simple = SimpleRegex(normalized) { (regex, self.simple) = (nil, simple); return }
         simple = nil
+        if Self.refused.get(pattern) != nil { throw Self.invalid(pattern) }
         regex = try Self.compile(pattern, normalized)
     }
 
