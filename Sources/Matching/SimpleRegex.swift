@@ -156,12 +156,13 @@ enum SimpleRegex: Sendable, Equatable {
     }
 
     /// Whether ICU surely refuses `pattern` (already in normal form C), told without compiling
-    /// it: in an expression without backslashes, an unmatched parenthesis (when it has no
-    /// character class either), a `[` never closed, or a `{n,m}` with m below n. Only these
-    /// plain cases are told here; everything else ICU itself judges.
+    /// it: in an expression without backslashes or `#` (comments, `(?#...)` and free-spacing
+    /// `# ...`, make parentheses text), an unmatched parenthesis (when it has no character class
+    /// either), a `[` never closed, or a `{n,m}` with m below n. Only these plain cases are told
+    /// here; everything else ICU itself judges.
     static func surelyRefused(_ pattern: String) -> Bool {
         let u = Array(pattern.utf8)
-        guard !u.contains(UInt8(ascii: "\\")) else { return false }
+        guard !u.contains(UInt8(ascii: "\\")), !u.contains(UInt8(ascii: "#")) else { return false }
         if let open = u.firstIndex(of: UInt8(ascii: "[")) { return !u[open...].contains(UInt8(ascii: "]")) }
         var depth = 0
         for b in u {
