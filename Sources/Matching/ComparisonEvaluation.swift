@@ -1,12 +1,14 @@
 import Patterning
 import STIX
 
+/// Comparisons need nothing of an evaluation but the observation they test: static, so that a
+/// pattern of one `[...]` is decided without setting up an evaluation (and its budget).
 extension Context {
     /// The root objects of `o` for which the comparison expression holds.
-    func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+    static func roots(_ c: CompiledExpression, _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         switch c {
         case .comparison(let compiled):
-            if let names = compiled.path.propertyNames { return try roots(compiled, names, o) }
+            if compiled.path.isPlain { return try roots(compiled, plain: compiled.path.path.steps, o) }
             if let hops = compiled.path.hops { return try roots(compiled, hops, o) }
             let selection = try Selection.select(compiled.path.path, in: o)
             if compiled.op == .exists && compiled.negated {
@@ -34,12 +36,12 @@ extension Context {
 
     /// The same for a path of plain properties: one value at most per root, and no reference
     /// whose target could be malformed, so each root is tested as it is reached.
-    private func roots(_ compiled: CompiledComparison, _ names: [String], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+    private static func roots(_ compiled: CompiledComparison, plain steps: [PathStep], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         let type = compiled.path.path.objectType
         let notExists = compiled.op == .exists && compiled.negated
         var passed = SmallBitSet()
-        for i in o.objects.indices where o.types[i] == type {
-            guard let value = CompiledPath.walk(o.objects[i].value, names) else { continue }
+        for i in o.members.indices where o.members[i].type == type {
+            guard let value = CompiledPath.walk(o.members[i].object, steps) else { continue }
             if notExists {
                 passed.insert(i)
             } else if try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {
@@ -51,11 +53,11 @@ extension Context {
 
     /// The same for a path of single steps through references: every root is followed first
     /// (a malformed reference is an error whatever the values), then the values are tested.
-    private func roots(_ compiled: CompiledComparison, _ hops: [CompiledPath.Hop], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+    private static func roots(_ compiled: CompiledComparison, _ hops: [CompiledPath.Hop], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         let type = compiled.path.path.objectType
         var reached: [Reached] = []
-        for i in o.objects.indices where o.types[i] == type {
-            if let value = try CompiledPath.follow(o.objects[i].value, hops, in: o) { reached.append(Reached(root: i, value: value)) }
+        for i in o.members.indices where o.members[i].type == type {
+            if let value = try CompiledPath.follow(o.members[i].object, hops, in: o) { reached.append(Reached(root: i, value: value)) }
         }
         var passed = SmallBitSet()
         if compiled.op == .exists && compiled.negated {
@@ -73,14 +75,14 @@ extension Context {
     }
 
     /// The objects of `type` not in `present`.
-    private func absent(_ type: String, _ present: SmallBitSet, _ o: Observation) -> SmallBitSet {
+    private static func absent(_ type: String, _ present: SmallBitSet, _ o: Observation) -> SmallBitSet {
         var out = SmallBitSet()
-        for i in o.objects.indices where o.types[i] == type && !present.contains(i) { out.insert(i) }
+        for i in o.members.indices where o.members[i].type == type && !present.contains(i) { out.insert(i) }
         return out
     }
 
     /// Whether one value passes one comparison (NOT negates the result for that value).
-    func holds(_ compiled: CompiledComparison, value: Operand) throws(EvaluationError) -> Bool {
+    static func holds(_ compiled: CompiledComparison, value: Operand) throws(EvaluationError) -> Bool {
         let op = compiled.op
         let result: Bool
         switch op {

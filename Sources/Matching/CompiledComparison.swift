@@ -44,10 +44,11 @@ final class CompiledComparison: Sendable {
 }
 
 /// The inside of `[...]` with its comparisons compiled.
-indirect enum CompiledExpression: Sendable {
+enum CompiledExpression: Sendable {
+    /// Already a reference: no box of its own.
     case comparison(CompiledComparison)
-    case and(CompiledExpression, CompiledExpression)
-    case or(CompiledExpression, CompiledExpression)
+    indirect case and(CompiledExpression, CompiledExpression)
+    indirect case or(CompiledExpression, CompiledExpression)
 
     init(_ c: ComparisonExpression) throws(EvaluationError) {
         switch c {
@@ -60,10 +61,19 @@ indirect enum CompiledExpression: Sendable {
     /// The compiled insides of every `[...]` of a pattern, left to right (the order in which
     /// the evaluator visits them).
     static func leaves(_ e: ObservationExpression) throws(EvaluationError) -> [CompiledExpression] {
+        var out: [CompiledExpression] = []
+        try collect(e, into: &out)
+        return out
+    }
+
+    /// Appends the leaves of `e` to `out`: one list for the pattern, not one per node joined.
+    private static func collect(_ e: ObservationExpression, into out: inout [CompiledExpression]) throws(EvaluationError) {
         switch e {
-        case .observation(let c): return [try CompiledExpression(c)]
-        case .combined(_, let a, let b): return try leaves(a) + leaves(b)
-        case .qualified(let inner, _): return try leaves(inner)
+        case .observation(let c): out.append(try CompiledExpression(c))
+        case .combined(_, let a, let b):
+            try collect(a, into: &out)
+            try collect(b, into: &out)
+        case .qualified(let inner, _): try collect(inner, into: &out)
         }
     }
 }

@@ -6,9 +6,9 @@ import STIX
 struct CompiledPath: Sendable {
     /// The path as parsed, for selections that dereference or index.
     let path: ObjectPath
-    /// The names of the steps when every step is a property that dereferences nothing: the path
-    /// then reaches at most one value per root object, found without building a selection.
-    let propertyNames: [String]?
+    /// Whether every step is a property that dereferences nothing: the path then reaches at
+    /// most one value per root object, found without building a selection.
+    let isPlain: Bool
     /// The steps when every one is a property and some dereference a single `_ref` (none a
     /// `_refs` list): the path still reaches one value at most per root.
     let hops: [Hop]?
@@ -32,8 +32,7 @@ struct CompiledPath: Sendable {
 
     init(_ path: ObjectPath) {
         self.path = path
-        var names: [String]? = []
-        names?.reserveCapacity(path.steps.count)
+        var plain = true
         var last: String?
         var singleSteps = true
         for step in path.steps {
@@ -41,14 +40,14 @@ struct CompiledPath: Sendable {
                 last = name
                 let reference = Self.ends(name, "_ref"), references = Self.ends(name, "_refs")
                 if references { singleSteps = false }
-                if reference || references { names = nil } else { names?.append(name) }
+                if reference || references { plain = false }
             } else {
-                names = nil
+                plain = false
                 singleSteps = false
             }
         }
-        propertyNames = names
-        hops = names == nil && singleSteps ? path.steps.compactMap { step in
+        isPlain = plain
+        hops = !plain && singleSteps ? path.steps.compactMap { step in
             guard case .property(let name) = step else { return nil }
             return Hop(name: name, dereferences: Self.ends(name, "_ref"))
         } : nil
@@ -62,10 +61,18 @@ struct CompiledPath: Sendable {
         }
     }
 
-    /// `name.hasSuffix(suffix)`, its last byte compared first: most names end otherwise, and
-    /// `hasSuffix` compares characters.
-    static func ends(_ name: String, _ suffix: String) -> Bool {
-        name.utf8.last == suffix.utf8.last && name.hasSuffix(suffix)
+    /// `name.hasSuffix(suffix)` for an ASCII `suffix`: compared as bytes when `name` is ASCII
+    /// (nearly always; `hasSuffix` compares characters, and reading `utf8.last` went through the
+    /// generic collection), by characters otherwise, where a suffix can begin inside a character.
+    static func ends(_ name: String, _ suffix: StaticString) -> Bool {
+        // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
+        let decided = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            let n = suffix.utf8CodeUnitCount
+            guard bytes.count >= n, bytes[bytes.count - 1] == suffix.utf8Start[n - 1] else { return false }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return (0..<n).allSatisfy { bytes[bytes.count - n + $0] == suffix.utf8Start[$0] }
+        }
+        return (decided ?? nil) ?? name.hasSuffix(suffix.description)
     }
 
     /// The value a path of single steps reaches from `object` within `observation`, or nil;
@@ -86,14 +93,15 @@ struct CompiledPath: Sendable {
         return .object(object)
     }
 
-    /// The value a property-only path reaches from `object`, or nil.
-    static func walk(_ object: JSONObject, _ names: [String]) -> JSONValue? {
-        guard let lastName = names.last else { return .object(object) }
+    /// The value a path of plain property steps reaches from `object`, or nil.
+    static func walk(_ object: JSONObject, _ steps: [PathStep]) -> JSONValue? {
         var current = object
-        for name in names.dropLast() {
-            guard case .object(let next)? = current[name] else { return nil }
+        for k in steps.indices {
+            guard case .property(let name) = steps[k], let value = current[name] else { return nil }
+            if k == steps.count - 1 { return value }
+            guard case .object(let next) = value else { return nil }
             current = next
         }
-        return current[lastName]
+        return .object(object)
     }
 }

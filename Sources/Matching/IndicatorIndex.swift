@@ -196,10 +196,10 @@ public struct IndicatorIndex: Sendable {
     /// The indicators whose patterns could match `observation`.
     func candidates(_ observation: Observation) -> Set<Int32> {
         var out = unindexed
-        for object in observation.objects {
-            guard let type = object.value["type"]?.stringValue, let paths = pathsByType[type] else { continue }
+        for member in observation.members {
+            guard let type = member.type, let paths = pathsByType[type] else { continue }
             for path in paths {
-                var values: [(value: JSONValue, name: String?)] = [(.object(object.value), nil)]
+                var values: [(value: JSONValue, name: String?)] = [(.object(member.object), nil)]
                 for step in path.steps {
                     values = (try? Selection.step(values, .property(step), observation)) ?? []
                     if values.isEmpty { break }

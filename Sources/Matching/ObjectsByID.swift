@@ -13,10 +13,11 @@ struct ObjectsByID {
         let id: String
         let object: JSONObject
         let type: String
+        /// Kept with the entry rather than in an array of their own: one allocation fewer.
+        let fingerprint: UInt64
     }
 
     private var entries: [Entry] = []
-    private var fingerprints: [UInt64] = []
     private var index: [ObjectKey: Int]?
 
     static let linearLimit = 32
@@ -24,11 +25,10 @@ struct ObjectsByID {
     /// Room for `count` more objects, so that filling does not grow the storage step by step.
     mutating func reserveCapacity(_ count: Int) {
         entries.reserveCapacity(entries.count + count)
-        if index == nil { fingerprints.reserveCapacity(min(entries.count + count, Self.linearLimit)) }
     }
 
     mutating func append(id: String, object: JSONObject, type: String) {
-        entries.append(Entry(id: id, object: object, type: type))
+        entries.append(Entry(id: id, object: object, type: type, fingerprint: index == nil ? Self.fingerprint(id) : 0))
         if index != nil {
             index?[ObjectKey(id)] = entries.count - 1
         } else if entries.count > Self.linearLimit {
@@ -36,9 +36,6 @@ struct ObjectsByID {
             built.reserveCapacity(entries.count * 2)
             for (i, entry) in entries.enumerated() { built[ObjectKey(entry.id)] = i }
             index = built
-            fingerprints = []
-        } else {
-            fingerprints.append(Self.fingerprint(id))
         }
     }
 
@@ -48,19 +45,22 @@ struct ObjectsByID {
             return index[ObjectKey(id)].map { (entries[$0].object, entries[$0].type) }
         }
         let wanted = Self.fingerprint(id)
-        for i in fingerprints.indices.reversed() where fingerprints[i] == wanted && ObjectKey.same(entries[i].id, id) {
+        for i in entries.indices.reversed() where entries[i].fingerprint == wanted && ObjectKey.same(entries[i].id, id) {
             return (entries[i].object, entries[i].type)
         }
         return nil
     }
 
     private static func fingerprint(_ id: String) -> UInt64 {
-        var id = id
-        return id.withUTF8 { bytes in
+        func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var tail: UInt64 = 0
             for b in bytes.suffix(8) { tail = tail << 8 | UInt64(b) }
             return tail ^ UInt64(truncatingIfNeeded: bytes.count) << 56
         }
+        // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
+        if let found = id.utf8.withContiguousStorageIfAvailable(of) { return found }
+        var id = id
+        return id.withUTF8(of)
     }
 }
 

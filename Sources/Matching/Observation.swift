@@ -13,33 +13,41 @@ public struct Observation: Sendable {
     /// `number_observed`: how many observations this object stands for.
     public var count: Int
     /// The objects, by the key references use (an SCO id in 2.1, "0", "1"... in 2.0), in order.
-    public var objects: [(key: String, value: JSONObject)]
-    /// Position of each key in `objects`, for observations too large to search in order (most
+    public var objects: [(key: String, value: JSONObject)] { members.map { ($0.key, $0.object) } }
+    /// The objects with each one's `type` read once (every comparison filters on it); one array
+    /// of a named type, rather than parallel arrays of tuples, so that building an observation
+    /// allocates once and needs no run-time type lookup.
+    let members: [Member]
+    /// Position of each key in `members`, for observations too large to search in order (most
     /// hold a handful of objects, where comparing keys beats hashing them).
     let index: [String: Int]?
-    /// Each object's `type`, read once (every comparison filters on it).
-    let types: [String?]
+
+    /// One object of an observation.
+    struct Member {
+        let key: String
+        let object: JSONObject
+        let type: String?
+    }
 
     /// Object count above which references are resolved through a hash index.
     static let indexThreshold = 16
 
     /// Creates an observation.
     public init(id: String, firstObserved: Int64, lastObserved: Int64, count: Int, objects: [(key: String, value: JSONObject)]) {
-        self.init(id: id, firstObserved: firstObserved, lastObserved: lastObserved, count: count, objects: objects,
-                  types: objects.map { $0.value["type"]?.stringValue })
+        self.init(id: id, firstObserved: firstObserved, lastObserved: lastObserved, count: count,
+                  members: objects.map { Member(key: $0.key, object: $0.value, type: $0.value["type"]?.stringValue) })
     }
 
-    init(id: String, firstObserved: Int64, lastObserved: Int64, count: Int, objects: [(key: String, value: JSONObject)], types: [String?]) {
+    init(id: String, firstObserved: Int64, lastObserved: Int64, count: Int, members: [Member]) {
         self.id = id
         self.firstObserved = firstObserved
         self.lastObserved = lastObserved
         self.count = count
-        self.objects = objects
-        self.types = types
-        if objects.count > Self.indexThreshold {
+        self.members = members
+        if members.count > Self.indexThreshold {
             var index: [String: Int] = [:]
-            index.reserveCapacity(objects.count)
-            for (i, o) in objects.enumerated() where index[o.key] == nil { index[o.key] = i }
+            index.reserveCapacity(members.count)
+            for (i, o) in members.enumerated() where index[o.key] == nil { index[o.key] = i }
             self.index = index
         } else {
             index = nil
@@ -48,8 +56,8 @@ public struct Observation: Sendable {
 
     /// The object a reference names within this observation.
     func object(_ key: String) -> JSONObject? {
-        if let index { return index[key].map { objects[$0].value } }
-        return objects.first { $0.key == key }?.value
+        if let index { return index[key].map { members[$0].object } }
+        return members.first { $0.key == key }?.object
     }
 }
 
@@ -100,19 +108,16 @@ extension Observation {
         // Member names are distinct in parsed JSON; should one repeat, the first counts, as in lookups.
         var id: JSONValue?, first: JSONValue?, last: JSONValue?, number: JSONValue?, refsValue: JSONValue?, embeddedValue: JSONValue?
         for (key, value) in o {
-            // The length first: most members are none of these.
+            // By length first, so that each member is compared with one name at most (most are
+            // none of these, and a name compared with a different one costs a call).
             switch key.utf8.count {
-            case 2, 7, 11, 13, 14, 15: break
+            case 2: if id == nil, key == "id" { id = value }
+            case 14: if first == nil, key == "first_observed" { first = value }
+            case 13: if last == nil, key == "last_observed" { last = value }
+            case 15: if number == nil, key == "number_observed" { number = value }
+            case 11: if refsValue == nil, key == "object_refs" { refsValue = value }
+            case 7: if embeddedValue == nil, key == "objects" { embeddedValue = value }
             default: continue
-            }
-            switch key {
-            case "id" where id == nil: id = value
-            case "first_observed" where first == nil: first = value
-            case "last_observed" where last == nil: last = value
-            case "number_observed" where number == nil: number = value
-            case "object_refs" where refsValue == nil: refsValue = value
-            case "objects" where embeddedValue == nil: embeddedValue = value
-            default: break
             }
         }
         let name = id?.stringValue ?? "observed-data"
@@ -126,28 +131,25 @@ extension Observation {
         guard case .number(let n)? = number, let count = n.int64, count >= 1 else {
             throw ObservationError(reason: "\(name): $.number_observed must be a positive integer")
         }
-        var members: [(key: String, value: JSONObject)] = []
-        var types: [String?] = []
+        var members: [Member] = []
         if let refs {
             members.reserveCapacity(refs.count)
-            types.reserveCapacity(refs.count)
             for case .string(let ref) in refs {
-                if let sco = scos[ref] {
-                    members.append((ref, sco.object))
-                    types.append(sco.type)
-                }
+                if let sco = scos[ref] { members.append(Member(key: ref, object: sco.object, type: sco.type)) }
             }
         } else if let embedded {
             for (key, value) in embedded {
                 guard case .object(let sco) = value else { throw ObservationError(reason: "\(name): $.objects.\(key) must be an object") }
-                members.append((key, sco))
-                types.append(sco["type"]?.stringValue)
+                members.append(Member(key: key, object: sco, type: sco["type"]?.stringValue))
             }
         } else {
             throw ObservationError(reason: "\(name): observed-data needs object_refs (or the STIX 2.0 objects)")
         }
-        return Observation(id: name, firstObserved: try time(first, "first_observed"), lastObserved: try time(last, "last_observed"),
-                           count: Int(min(count, Int64(Int32.max))), objects: members, types: types)
+        let firstObserved = try time(first, "first_observed")
+        // Most observed-data spell both timestamps alike: the text is read once then.
+        let lastObserved = if case .string(let a)? = first, case .string(let b)? = last, a == b { firstObserved } else { try time(last, "last_observed") }
+        return Observation(id: name, firstObserved: firstObserved, lastObserved: lastObserved,
+                           count: Int(min(count, Int64(Int32.max))), members: members)
     }
 }
 

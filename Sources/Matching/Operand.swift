@@ -47,7 +47,7 @@ enum Operand: Hashable {
             }
         case .number(let n):
             // JSON number text is ASCII: its bytes say whether it has a fraction or exponent.
-            if !n.text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }), let i = Int64(n.text) { return .integer(i) }
+            if n.text.allBytes({ $0 != 0x2E && $0 != 0x65 && $0 != 0x45 }), let i = Int64(n.text) { return .integer(i) }
             return .double(n.double)
         case .bool(let b): return .bool(b)
         case .null, .array, .object: return .structure
@@ -57,7 +57,7 @@ enum Operand: Hashable {
     /// A STIX timestamp with upper-case `T` and `Z`, in microseconds (digits past the sixth
     /// fractional one are dropped).
     static func parseTime(_ text: String) -> Int64? {
-        guard !text.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }), case .success(let t) = Timestamp.parse(text) else { return nil }
+        guard text.allBytes({ $0 < 0x61 || $0 > 0x7A }), case .success(let t) = Timestamp.parse(text) else { return nil }
         return t.microseconds
     }
 
@@ -126,17 +126,21 @@ enum Operand: Hashable {
     /// Two texts in code point order, as Python compares them: UTF-8 bytes sort in code point
     /// order, so the bytes are compared as they are, without decoding.
     static func compareText(_ x: String, _ y: String) -> Int {
-        var x = x, y = y
-        return x.withUTF8 { a in
-            y.withUTF8 { b in
-                let shared = min(a.count, b.count)
-                if shared > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-                    let c = memcmp(pa, pb, shared)
-                    if c != 0 { return c < 0 ? -1 : 1 }
-                }
-                return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
+        func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+            let shared = min(a.count, b.count)
+            if shared > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                let c = memcmp(pa, pb, shared)
+                if c != 0 { return c < 0 ? -1 : 1 }
             }
+            return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
         }
+        // Native strings lend their bytes as they are; copies for `withUTF8` cost a retain each.
+        if let order = x.utf8.withContiguousStorageIfAvailable({ a in y.utf8.withContiguousStorageIfAvailable { b in compare(a, b) } }),
+           let order {
+            return order
+        }
+        var x = x, y = y
+        return x.withUTF8 { a in y.withUTF8 { b in compare(a, b) } }
     }
 
     static func lexicographic<T: Comparable>(_ x: [T], _ y: [T]) -> Int {

@@ -11,8 +11,8 @@ struct Selection {
     /// The values `path` reaches in `observation`.
     static func select(_ path: ObjectPath, in observation: Observation) throws(EvaluationError) -> Selection {
         var roots: [(root: Int, values: [(value: JSONValue, name: String?)])] = []
-        for (i, object) in observation.objects.enumerated() where observation.types[i] == path.objectType {
-            var values: [(value: JSONValue, name: String?)] = [(.object(object.value), nil)]
+        for (i, member) in observation.members.enumerated() where member.type == path.objectType {
+            var values: [(value: JSONValue, name: String?)] = [(.object(member.object), nil)]
             for step in path.steps {
                 values = try Self.step(values, step, observation)
                 if values.isEmpty { break }

@@ -71,11 +71,19 @@ public struct PatternEvaluator: Sendable {
     /// the pattern requires (an invalid timestamp, a malformed reference) or the work exceeds
     /// the evaluator's bounds.
     public func matches(_ observations: [Observation]) throws(EvaluationError) -> Bool {
-        var context = Context(observations: observations, slots: slots, leaves: leaves)
+        if case .observation = pattern {
+            // One `[...]` alone (most patterns): each observation it holds for is one binding of
+            // one instance, so it matches when one holds, unless so many hold that listing
+            // the bindings would have been refused.
+            let found = try Context.holdingCount(leaves[0], observations)
+            if found <= PatternEvaluator.maxBindings { return found > 0 }
+        }
+        let context = Context(observations: observations, slots: slots, leaves: leaves)
         // Every comparison is evaluated first, on every observation, so a bad value is reported
         // whatever the observation operators would have skipped.
-        let tested = try context.test(pattern)
-        return try !context.bindings(pattern, tested).isEmpty
+        let tested = try context.test()
+        var leaf = 0
+        return try !context.bindings(pattern, tested, &leaf).isEmpty
     }
 }
 
@@ -83,9 +91,8 @@ public struct PatternEvaluator: Sendable {
 struct Context {
     let observations: [Observation]
     let slots: Int
-    /// The compiled inside of each `[...]`, left to right, and the next one `test` visits.
+    /// The compiled inside of each `[...]`, left to right.
     let leaves: [CompiledExpression]
-    var nextLeaf = 0
 
     init(observations: [Observation], slots: Int, leaves: [CompiledExpression]) {
         self.observations = observations
@@ -93,25 +100,26 @@ struct Context {
         self.leaves = leaves
     }
 
-    /// The observations each `[...]` holds for, in pattern order (left to right).
-    indirect enum Tested {
-        case observation([Int])
-        case combined(Tested, Tested)
-        case qualified(Tested)
+    /// The observations each `[...]` holds for, in pattern order (left to right, the order
+    /// `bindings` visits them in): a flat list rather than a tree mirroring the pattern, whose
+    /// every node was a box.
+    func test() throws(EvaluationError) -> [SmallBitSet] {
+        var tested: [SmallBitSet] = []
+        tested.reserveCapacity(leaves.count)
+        for c in leaves {
+            var matching = SmallBitSet()
+            // By index: the observation is lent to `roots`, not copied for each expression.
+            for i in observations.indices where try !Self.roots(c, observations[i]).isEmpty { matching.insert(i) }
+            tested.append(matching)
+        }
+        return tested
     }
 
-    mutating func test(_ e: ObservationExpression) throws(EvaluationError) -> Tested {
-        switch e {
-        case .observation:
-            let c = leaves[nextLeaf]
-            nextLeaf += 1
-            var matching: [Int] = []
-            // By index: the observation is lent to `roots`, not copied for each expression.
-            for i in observations.indices where try !roots(c, observations[i]).isEmpty { matching.append(i) }
-            return .observation(matching)
-        case .combined(_, let a, let b): return .combined(try test(a), try test(b))
-        case .qualified(let inner, _): return .qualified(try test(inner))
-        }
+    /// How many observations `c` holds for (every one is evaluated, as `test` does).
+    static func holdingCount(_ c: CompiledExpression, _ observations: [Observation]) throws(EvaluationError) -> Int {
+        var found = 0
+        for i in observations.indices where try !roots(c, observations[i]).isEmpty { found += 1 }
+        return found
     }
 
     /// Sets must hold one kind of literal (numbers may mix integers and decimals).
@@ -130,32 +138,32 @@ struct Context {
         if set.contains(where: { kind($0) != kind(first) }) { throw EvaluationError("a set must hold literals of one kind") }
     }
 
-    /// One way to satisfy an expression: the observation instances it uses (observation index
-    /// and copy number, packed), in binding order.
-    typealias Binding = [Int]
-
     func instance(_ observation: Int, _ copy: Int) -> Int { observation << 20 | copy }
     func observation(of instance: Int) -> Observation { observations[instance >> 20] }
 
-    func bindings(_ e: ObservationExpression, _ tested: Tested) throws(EvaluationError) -> [Binding] {
-        switch (e, tested) {
-        case (.observation, .observation(let matching)):
+    /// The bindings of `e`, whose first `[...]` is number `leaf` of `tested` (moved past its last).
+    func bindings(_ e: ObservationExpression, _ tested: [SmallBitSet], _ leaf: inout Int) throws(EvaluationError) -> [Binding] {
+        switch e {
+        case .observation:
+            let matching = tested[leaf]
+            leaf += 1
             var out: [Binding] = []
             for i in matching {
                 let copies = min(observations[i].count, slots)
                 try budget.spend(elements: copies)
-                for copy in 0..<copies { out.append([instance(i, copy)]) }
+                for copy in 0..<copies { out.append(Binding(instance(i, copy))) }
                 try bound(out.count)
             }
             return out
-        case (.combined(let op, let a, let b), .combined(let ta, let tb)):
-            let left = try bindings(a, ta)
-            let right = try bindings(b, tb)
+        case .combined(let op, let a, let b):
+            let left = try bindings(a, tested, &leaf)
+            let right = try bindings(b, tested, &leaf)
             if op == .or { return left + right }
             var out: [Binding] = []
-            let earliestLast = op == .followedBy ? right.map { r in r.map { observation(of: $0).lastObserved }.min()! } : []
+            // Minima and maxima by loops: mapping each binding first made an array of each.
+            let earliestLast = op == .followedBy ? right.map { r in r.reduce(Int64.max) { min($0, observation(of: $1).lastObserved) } } : []
             for l in left {
-                let latestFirst = op == .followedBy ? l.map { observation(of: $0).firstObserved }.max()! : 0
+                let latestFirst = op == .followedBy ? l.reduce(Int64.min) { max($0, observation(of: $1).firstObserved) } : 0
                 // Bindings are short: comparing their members beats hashing them, up to a point.
                 let used = l.count > 8 ? Set(l) : []
                 func disjoint(_ r: Binding) -> Bool { l.count > 8 ? used.isDisjoint(with: r) : !l.contains(where: r.contains) }
@@ -169,18 +177,17 @@ struct Context {
                 }
             }
             return out
-        case (.qualified(let inner, let qualifier), .qualified(let t)):
-            let all = try bindings(inner, t)
+        case .qualified(let inner, let qualifier):
+            let all = try bindings(inner, tested, &leaf)
             switch qualifier {
             case .within(let seconds):
                 // Windows beyond the time scale (about 292,000 years) cover everything.
                 let micros = (seconds * 1_000_000).rounded()
                 let window = micros < 9.2e18 ? Int64(micros) : Int64.max
                 return all.filter { b in
-                    let intervals = b.map { (observation(of: $0).firstObserved, observation(of: $0).lastObserved) }
-                    let start = intervals.map(\.1).min()!
+                    let start = b.reduce(Int64.max) { min($0, observation(of: $1).lastObserved) }
                     let (end, overflow) = start.addingReportingOverflow(window)
-                    return intervals.allSatisfy { $0.0 <= (overflow ? Int64.max : end) && $0.1 >= start }
+                    return b.allSatisfy { observation(of: $0).firstObserved <= (overflow ? Int64.max : end) && observation(of: $0).lastObserved >= start }
                 }
             case .startStop(let a, let b):
                 guard let start = Operand.parseTime(a), let stop = Operand.parseTime(b) else {
@@ -193,8 +200,6 @@ struct Context {
             case .repeats(let n):
                 return try combinations(all, n)
             }
-        default:
-            preconditionFailure("the tested tree mirrors the pattern")
         }
     }
 
@@ -223,7 +228,7 @@ struct Context {
             try bound(steps / 10)
             try budget.spend(work: 1)
             if chosen.count == n {
-                let joined = chosen.flatMap { all[$0] }
+                let joined = Binding(chosen.flatMap { all[$0] })
                 try budget.spend(elements: joined.count)
                 out.append(joined)
                 try bound(out.count)

@@ -1,9 +1,12 @@
 /// Regular expressions simple enough to match without ICU: a literal text (escaped punctuation
-/// allowed), optionally anchored with `^` and `$`; `.{n}`, `.{n,}` or `.{n,m}` alone; and,
+/// allowed), optionally anchored with `^` and `$`, also case-insensitively after `(?i)`; `.{n}`,
+/// `.{n,}` or `.{n,m}` alone; literal texts joined by runs of `[A-Za-z]+` or `\d+`; and,
 /// anchored at both ends, a group of literal alternatives or two literals around `.*`. Most
 /// MATCHES patterns in indicators are of these kinds, and compiling each with ICU cost more than
 /// the rest of preparing a pattern; they match here exactly as ICU matches them (DOTALL, no
-/// MULTILINE), which `SimpleRegexTests` checks against ICU itself.
+/// MULTILINE), which `SimpleRegexTests` checks against ICU itself. Where ICU's Unicode rules
+/// could decide otherwise than ASCII ones (case folding, `\d` on digits of other scripts), a
+/// text that is not ASCII is left to ICU.
 enum SimpleRegex: Sendable, Equatable {
     /// A literal text, in UTF-8: found anywhere, at the start, or at the end.
     case literal([UInt8], atStart: Bool, atEnd: Bool)
@@ -14,6 +17,21 @@ enum SimpleRegex: Sendable, Equatable {
     /// `^a.*b$`: the text starts with `a` and ends with `b` (before a final line terminator),
     /// the two not overlapping.
     case around([UInt8], [UInt8])
+    /// `(?i)` before a literal text, which is ASCII: found as `.literal` is, ASCII letters in
+    /// either case. Texts that are not ASCII are left to ICU, whose full case folding matches
+    /// some of them to ASCII letters (`ß` to `ss`, the Kelvin sign to `k`).
+    case literalIgnoringCase([UInt8], atStart: Bool, atEnd: Bool)
+    /// Literal texts and runs of ASCII letters or digits in sequence, found anywhere or anchored.
+    case sequence([Piece], atStart: Bool, atEnd: Bool)
+
+    /// One element of `.sequence`.
+    enum Piece: Sendable, Equatable {
+        case text([UInt8])
+        /// `[A-Za-z]+`.
+        case letters
+        /// `\d+`: ICU takes digits of every script, so texts that are not ASCII are left to it.
+        case digits
+    }
 
     /// Characters with a meaning of their own when not quoted.
     private static func isSpecial(_ c: Unicode.Scalar) -> Bool {
@@ -35,17 +53,26 @@ enum SimpleRegex: Sendable, Equatable {
     init?(_ pattern: String) {
         // Foundation refuses an empty expression, so that one goes to ICU and its error.
         guard !pattern.isEmpty else { return nil }
-        if let n = Self.dotCount(pattern) {
+        // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.
+        let s = Array(pattern.utf8)
+        if let n = Self.dotCount(s) {
             self = .atLeast(n)
             return
         }
-        // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.
-        let s = Array(pattern.utf8)
         let atStart = s.first == UInt8(ascii: "^")
         let atEnd = s.count > (atStart ? 1 : 0) && s.last == UInt8(ascii: "$") && !Self.isEscaped(s, s.count - 1)
         let body = s[(atStart ? 1 : 0)..<(s.count - (atEnd ? 1 : 0))]
         if let text = Self.literalText(body) {
             self = .literal(text, atStart: atStart, atEnd: atEnd)
+            return
+        }
+        if let pieces = Self.pieces(body) {
+            self = .sequence(pieces, atStart: atStart, atEnd: atEnd)
+            return
+        }
+        if s.starts(with: Array("(?i)".utf8)), let inner = SimpleRegex(String(decoding: s.dropFirst(4), as: UTF8.self)),
+           case .literal(let text, let atStart, let atEnd) = inner, text.allSatisfy({ $0 < 0x80 }) {
+            self = .literalIgnoringCase(text, atStart: atStart, atEnd: atEnd)
             return
         }
         guard atStart, atEnd else { return nil }
@@ -99,9 +126,9 @@ enum SimpleRegex: Sendable, Equatable {
         while i < bytes.endIndex {
             let c = Unicode.Scalar(bytes[i])
             if c == "\\" {
-                guard i + 1 < bytes.endIndex, Self.isQuotable(Unicode.Scalar(bytes[i + 1])) else { return nil }
-                text.append(bytes[i + 1])
-                i += 2
+                guard let (escaped, length) = Self.escape(bytes, at: i) else { return nil }
+                text += escaped
+                i += length
                 continue
             }
             if Self.isSpecial(c) { return nil }
@@ -111,10 +138,89 @@ enum SimpleRegex: Sendable, Equatable {
         return text
     }
 
+    /// The UTF-8 of the character a backslash at `i` escapes, and the escape's length: quoted
+    /// punctuation, or `\xhh` (the code point U+00hh, as ICU reads two hexadecimal digits).
+    private static func escape(_ bytes: ArraySlice<UInt8>, at i: Int) -> ([UInt8], Int)? {
+        guard i + 1 < bytes.endIndex else { return nil }
+        if Self.isQuotable(Unicode.Scalar(bytes[i + 1])) { return ([bytes[i + 1]], 2) }
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 0x30...0x39: b - 0x30
+            case 0x41...0x46: b - 0x41 + 10
+            case 0x61...0x66: b - 0x61 + 10
+            default: nil
+            }
+        }
+        guard bytes[i + 1] == UInt8(ascii: "x"), i + 3 < bytes.endIndex, let high = hex(bytes[i + 2]), let low = hex(bytes[i + 3]) else { return nil }
+        return (Array(String(Unicode.Scalar(high << 4 | low)).utf8), 4)
+    }
+
+    /// Whether ICU surely refuses `pattern` (already in normal form C), told without compiling
+    /// it: in an expression without backslashes or `#` (comments, `(?#...)` and free-spacing
+    /// `# ...`, make parentheses text), an unmatched parenthesis (when it has no character class
+    /// either), a `[` never closed, or a `{n,m}` with m below n. Only these plain cases are told
+    /// here; everything else ICU itself judges.
+    static func surelyRefused(_ pattern: String) -> Bool {
+        let u = Array(pattern.utf8)
+        guard !u.contains(UInt8(ascii: "\\")), !u.contains(UInt8(ascii: "#")) else { return false }
+        if let open = u.firstIndex(of: UInt8(ascii: "[")) { return !u[open...].contains(UInt8(ascii: "]")) }
+        var depth = 0
+        for b in u {
+            if b == UInt8(ascii: "(") { depth += 1 }
+            if b == UInt8(ascii: ")") { depth -= 1; if depth < 0 { return true } }
+        }
+        if depth != 0 { return true }
+        // `{n,m}`: digits, a comma, digits, the second number smaller.
+        var k = 0
+        while k < u.count {
+            defer { k += 1 }
+            guard u[k] == UInt8(ascii: "{") else { continue }
+            var j = k + 1, n = 0, m = 0, nDigits = 0, mDigits = 0
+            while j < u.count, u[j] >= 0x30, u[j] <= 0x39, nDigits < 6 { n = n * 10 + Int(u[j] - 0x30); nDigits += 1; j += 1 }
+            guard nDigits > 0, nDigits < 6, j < u.count, u[j] == UInt8(ascii: ",") else { continue }
+            j += 1
+            while j < u.count, u[j] >= 0x30, u[j] <= 0x39, mDigits < 6 { m = m * 10 + Int(u[j] - 0x30); mDigits += 1; j += 1 }
+            if mDigits > 0, mDigits < 6, j < u.count, u[j] == UInt8(ascii: "}"), m < n { return true }
+        }
+        return false
+    }
+
+    /// The pieces of a body made of literal characters, quoted punctuation, `[A-Za-z]+` and
+    /// `\d+`, with at least one run; nil for anything else.
+    private static func pieces(_ bytes: ArraySlice<UInt8>) -> [Piece]? {
+        let letters = Array("[A-Za-z]+".utf8), digits = Array("\\d+".utf8)
+        var pieces: [Piece] = []
+        var text: [UInt8] = []
+        var i = bytes.startIndex
+        func run(_ piece: Piece) {
+            if !text.isEmpty { pieces.append(.text(text)) }
+            text = []
+            pieces.append(piece)
+        }
+        while i < bytes.endIndex {
+            if bytes[i...].starts(with: letters) {
+                run(.letters)
+                i += letters.count
+            } else if bytes[i...].starts(with: digits) {
+                run(.digits)
+                i += digits.count
+            } else if bytes[i] == UInt8(ascii: "\\") {
+                guard let (escaped, length) = Self.escape(bytes, at: i) else { return nil }
+                text += escaped
+                i += length
+            } else {
+                if Self.isSpecial(Unicode.Scalar(bytes[i])) { return nil }
+                text.append(bytes[i])
+                i += 1
+            }
+        }
+        if !text.isEmpty { pieces.append(.text(text)) }
+        return pieces.contains(where: { if case .text = $0 { false } else { true } }) ? pieces : nil
+    }
+
     /// `n` for `.{n}`, `.{n,}` and `.{n,m}` with m ≥ n, written without leading zeros and short
     /// enough for ICU to take.
-    private static func dotCount(_ pattern: String) -> Int? {
-        let u = Array(pattern.utf8)
+    private static func dotCount(_ u: [UInt8]) -> Int? {
         guard u.count >= 4, u[0] == UInt8(ascii: "."), u[1] == UInt8(ascii: "{"), u.last == UInt8(ascii: "}") else { return nil }
         let inside = u[2..<(u.count - 1)]
         let parts = inside.split(separator: UInt8(ascii: ","), maxSplits: 1, omittingEmptySubsequences: false)
@@ -129,8 +235,9 @@ enum SimpleRegex: Sendable, Equatable {
         return n
     }
 
-    /// Whether the expression is found in `text` (already in normal form C).
-    func matches(_ text: String) -> Bool {
+    /// Whether the expression is found in `text` (already in normal form C), or nil when ICU
+    /// must decide (a text that is not ASCII, for the forms whose rules are ASCII ones).
+    func matches(_ text: String) -> Bool? {
         switch self {
         case .atLeast(let n):
             // With DOTALL, `.` is any one code point, line terminators included, except that ICU
@@ -163,7 +270,47 @@ enum SimpleRegex: Sendable, Equatable {
             return Self.endPositions(t).contains { end in
                 end >= prefix.count + suffix.count && t[(end - suffix.count)..<end].elementsEqual(suffix)
             }
+        case .literalIgnoringCase(let literal, let atStart, let atEnd):
+            let t = Array(text.utf8)
+            guard t.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return Self.positions(t, [.text(literal)], atStart: atStart, atEnd: atEnd, ignoringCase: true)
+        case .sequence(let pieces, let atStart, let atEnd):
+            let t = Array(text.utf8)
+            if pieces.contains(.digits), !t.allSatisfy({ $0 < 0x80 }) { return nil }
+            return Self.positions(t, pieces, atStart: atStart, atEnd: atEnd, ignoringCase: false)
         }
+    }
+
+    /// Whether `pieces` match in `t` one after another, by the set of offsets each can end at
+    /// (time proportional to the text's length times the pieces', whatever the text).
+    private static func positions(_ t: [UInt8], _ pieces: [Piece], atStart: Bool, atEnd: Bool, ignoringCase: Bool) -> Bool {
+        var reached = [Bool](repeating: !atStart, count: t.count + 1)
+        reached[0] = true
+        var next = [Bool](repeating: false, count: t.count + 1)
+        func folded(_ b: UInt8) -> UInt8 { ignoringCase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        for piece in pieces {
+            for k in next.indices { next[k] = false }
+            switch piece {
+            case .text(let literal):
+                guard literal.count <= t.count else { return false }
+                for p in 0...(t.count - literal.count) where reached[p] {
+                    var equal = true
+                    for (k, b) in literal.enumerated() where folded(t[p + k]) != folded(b) { equal = false; break }
+                    if equal { next[p + literal.count] = true }
+                }
+            case .letters, .digits:
+                var running = false
+                for q in 1..<max(t.count + 1, 1) {
+                    let b = t[q - 1]
+                    let inRun = piece == .digits ? b >= 0x30 && b <= 0x39 : (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A
+                    running = inRun && (running || reached[q - 1])
+                    next[q] = running
+                }
+            }
+            swap(&reached, &next)
+        }
+        if atEnd { return endPositions(t).contains { reached[$0] } }
+        return reached.contains(true)
     }
 
     /// Where `$` matches without MULTILINE, as ICU has it: at the end, before a line terminator

@@ -49,10 +49,34 @@ struct SmallBitSet: Equatable {
         var out = SmallBitSet()
         out.low = low | other.low
         if high.isEmpty { out.high = other.high } else if other.high.isEmpty { out.high = high } else {
-            out.high = (0..<max(high.count, other.high.count)).map { i in
+            out.high = (0..<Swift.max(high.count, other.high.count)).map { i in
                 (i < high.count ? high[i] : 0) | (i < other.high.count ? other.high[i] : 0)
             }
         }
         return out
     }
+}
+
+/// The members in increasing order, read from the words in place (evaluation lists the
+/// observations each `[...]` holds for as such a set, which allocates nothing for up to 64).
+extension SmallBitSet: Sequence {
+    struct Iterator: IteratorProtocol {
+        fileprivate let high: [UInt64]
+        fileprivate var bits: UInt64
+        /// Words taken so far: 0 while reading `low`, then one more for each word of `high`.
+        fileprivate var word = 0
+
+        mutating func next() -> Int? {
+            while bits == 0 {
+                guard word < high.count else { return nil }
+                bits = high[word]
+                word += 1
+            }
+            let bit = bits.trailingZeroBitCount
+            bits &= bits - 1
+            return word * 64 + bit
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(high: high, bits: low) }
 }

@@ -55,13 +55,25 @@ struct RegexPattern {
     /// ICU's compiled expression, or nil when `simple` matches without it.
     let regex: NSRegularExpression?
     let simple: SimpleRegex?
+    /// The expression as written, for ICU when `simple` leaves a text to it.
+    let pattern: String
 
     init(_ pattern: String) throws(EvaluationError) {
-        if let kept = Self.compiled.get(pattern) { (regex, simple) = (kept, nil); return }
-        if Self.refused.get(pattern) != nil { throw Self.invalid(pattern) }
+        self.pattern = pattern
+        // The simple forms first: they need neither of the shared caches (each a lock and a
+        // hash of the expression), and no expression ICU refuses is one of them.
         let normalized = pattern.nfc
         if let simple = SimpleRegex(normalized) { (regex, self.simple) = (nil, simple); return }
         simple = nil
+        if Self.refused.get(pattern) != nil { throw Self.invalid(pattern) }
+        regex = try Self.compile(pattern, normalized)
+    }
+
+    /// ICU's expression for `pattern`, compiled once per process (refusals remembered too).
+    static func compile(_ pattern: String, _ normalized: String) throws(EvaluationError) -> NSRegularExpression {
+        if let kept = Self.compiled.get(pattern) { return kept }
+        // Told apart without ICU, whose first compilation in a process sets up its tables.
+        if SimpleRegex.surelyRefused(normalized) { throw Self.invalid(pattern) }
         if let reason = Self.catastrophic(normalized) { throw EvaluationError("MATCHES '\(pattern)': \(reason)") }
         // STIX 2.1 9.6.1: "The DOTALL option MUST be specified."
         let compiled: NSRegularExpression
@@ -69,8 +81,8 @@ struct RegexPattern {
             Self.refused.put(pattern, ())
             throw Self.invalid(pattern)
         }
-        regex = compiled
         Self.compiled.put(pattern, compiled)
+        return compiled
     }
 
     /// Expressions compiled before, shared by every evaluator of the process: compiling costs
@@ -93,7 +105,9 @@ struct RegexPattern {
     /// blow-up the static check did not foresee) is stopped and reported instead of hanging.
     func matches(_ value: String) throws(EvaluationError) -> Bool {
         let text = value.nfc
-        guard let regex else { return simple?.matches(text) ?? false }
+        if let simple, let verdict = simple.matches(text) { return verdict }
+        let regex: NSRegularExpression
+        if let kept = self.regex { regex = kept } else { regex = try Self.compile(pattern, pattern.nfc) }
         let deadline = Date().addingTimeInterval(Self.budget)
         var found = false, abandoned = false
         // ICU calls back periodically during long searches (reportProgress), so they can be stopped.
@@ -154,7 +168,7 @@ struct AddressRange: Equatable, Sendable {
     init?(_ text: String) {
         let utf8 = text.utf8
         let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
-        let isIPv6 = utf8.contains(UInt8(ascii: ":"))
+        let isIPv6 = !text.allBytes { $0 != UInt8(ascii: ":") }
         guard let address = Self.parse(slash.map { String(text[..<$0]) } ?? text, isIPv6: isIPv6) else { return nil }
         bytes = address
         if let slash {
@@ -168,16 +182,18 @@ struct AddressRange: Equatable, Sendable {
     }
 
     /// The bytes of an IPv4 or IPv6 address, or nil.
-    static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: text.utf8.contains(UInt8(ascii: ":"))) }
+    static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: !text.allBytes { $0 != UInt8(ascii: ":") }) }
 
     static func parse(_ text: String, isIPv6: Bool) -> [UInt8]? {
         if isIPv6 {
             var address = in6_addr()
-            guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
+            // `withCString` lends short strings' bytes from the stack; passing the String
+            // itself made a heap copy of them for each call.
+            guard text.withCString({ inet_pton(AF_INET6, $0, &address) }) == 1 else { return nil }
             return withUnsafeBytes(of: &address) { Array($0) }
         }
         var address = in_addr()
-        guard inet_pton(AF_INET, text, &address) == 1 else { return nil }
+        guard text.withCString({ inet_pton(AF_INET, $0, &address) }) == 1 else { return nil }
         return withUnsafeBytes(of: &address) { Array($0) }
     }
 
@@ -200,7 +216,7 @@ extension String {
     /// Latin-1 and the Latin extensions, in UTF-8 no byte from 0xCC on) is in it already: no
     /// combining mark or singleton decomposition lies there. It is returned as is, since
     /// Foundation's normalisation costs microseconds even then.
-    var nfc: String { utf8.allSatisfy { $0 < 0xCC } ? self : precomposedStringWithCanonicalMapping }
+    var nfc: String { allBytes { $0 < 0xCC } ? self : precomposedStringWithCanonicalMapping }
 }
 
 /// A bounded, thread-safe store of what is known about regular expressions, by their text (cleared when full).

@@ -12,27 +12,48 @@ enum HashLiterals {
     /// LIKE and MATCHES take patterns, not digests, and are not checked.
     static func problem(path: ObjectPath, op: ComparisonOperator, value: PatternLiteral) -> String? {
         guard op != .like, op != .matches, path.steps.contains(.property("hashes")), case .property(let last)? = path.steps.last else { return nil }
-        let algorithm = last.uppercased().replacingAll("-", "")
+        let algorithm = Self.algorithmName(last)
         let isSSDEEP = algorithm == "SSDEEP"
-        guard isSSDEEP || hexLengths[algorithm] != nil else { return nil }
-        let literals: [PatternLiteral]
-        if case .set(let elements) = value { literals = elements } else { literals = [value] }
-        for literal in literals {
+        // Looked up once, not again for each literal of a set.
+        let lengths = isSSDEEP ? [] : hexLengths[algorithm]
+        guard isSSDEEP || lengths != nil else { return nil }
+        func check(_ literal: PatternLiteral) -> String? {
             guard case .string(let text) = literal else { return "a \(last) hash must be compared with a string holding a digest" }
-            let u = Array(text.utf8)
+            let u = text.utf8
             let valid: Bool
             if isSSDEEP {
                 valid = (1...128).contains(u.count) && u.allSatisfy { c in
                     (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x2F || c == 0x2B || c == 0x3A || c == 0x2E
                 }
             } else {
-                valid = hexLengths[algorithm]!.contains(u.count) && u.allSatisfy { c in
-                    (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c)
+                valid = lengths!.contains(u.count) && u.allSatisfy { c in
+                    switch c {
+                    case 0x30...0x39, 0x41...0x46, 0x61...0x66: true
+                    default: false
+                    }
                 }
             }
-            if !valid { return "'\(text)' is not a valid \(last) hash" }
+            return valid ? nil : "'\(text)' is not a valid \(last) hash"
         }
+        // A single literal is checked as it is, without a list made for it.
+        guard case .set(let elements) = value else { return check(value) }
+        for literal in elements { if let problem = check(literal) { return problem } }
         return nil
+    }
+
+    /// `name` in upper case without hyphens; ASCII names (nearly all) by their bytes, which is
+    /// what `uppercased()` gives them without its Unicode tables.
+    static func algorithmName(_ name: String) -> String {
+        guard name.allBytes({ $0 < 0x80 }) else { return name.uppercased().replacingAll("-", "") }
+        let hyphens = name.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "-") ? 1 : 0) }
+        return String(unsafeUninitializedCapacity: name.utf8.count - hyphens) { buffer in
+            var k = 0
+            for b in name.utf8 where b != UInt8(ascii: "-") {
+                buffer[k] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+                k += 1
+            }
+            return k
+        }
     }
 }
 

@@ -3,13 +3,16 @@
 /// ```swift
 /// let pattern = try PatternParser.parse("[ipv4-addr:value = '198.51.100.1'] WITHIN 60 SECONDS")
 /// ```
-public indirect enum ObservationExpression: Sendable, Equatable {
+///
+/// Only the cases that hold expressions of their own are boxed: a box for every node was a
+/// good part of the cost of parsing and freeing a pattern.
+public enum ObservationExpression: Sendable, Equatable {
     /// `[ comparison ]`: one observation matching the comparison.
     case observation(ComparisonExpression)
     /// `A AND B`, `A OR B`, `A FOLLOWEDBY B`.
-    case combined(ObservationOperator, ObservationExpression, ObservationExpression)
+    indirect case combined(ObservationOperator, ObservationExpression, ObservationExpression)
     /// A qualified expression (`WITHIN`, `REPEATS`, `START ... STOP`).
-    case qualified(ObservationExpression, Qualifier)
+    indirect case qualified(ObservationExpression, Qualifier)
 }
 
 /// Operators that join observation expressions, weakest binding last.
@@ -30,13 +33,13 @@ public enum Qualifier: Sendable, Equatable {
 }
 
 /// The inside of `[ ... ]`: comparisons joined by AND/OR.
-public indirect enum ComparisonExpression: Sendable, Equatable {
-    /// One test of an object path.
+public enum ComparisonExpression: Sendable, Equatable {
+    /// One test of an object path (held inline: most brackets hold one comparison).
     case comparison(Comparison)
     /// `A AND B`.
-    case and(ComparisonExpression, ComparisonExpression)
+    indirect case and(ComparisonExpression, ComparisonExpression)
     /// `A OR B`.
-    case or(ComparisonExpression, ComparisonExpression)
+    indirect case or(ComparisonExpression, ComparisonExpression)
 }
 
 /// One comparison such as `file:hashes.'SHA-256' = '…'` or `EXISTS file:name`.

@@ -23,7 +23,7 @@ enum PatternKeyword: String {
 
 extension PatternKeyword {
     /// The keyword spelt by `word`, found by its length first (words are mostly identifiers).
-    init?(_ word: ArraySlice<UInt8>) {
+    init?(_ word: Slice<UnsafeBufferPointer<UInt8>>) {
         func is_(_ literal: StaticString) -> Bool { PatternLexer.equal(word, literal) }
         let found: PatternKeyword? = switch word.count {
         case 2: is_("OR") ? .or : is_("IN") ? .in : nil
@@ -48,10 +48,11 @@ extension PatternKeyword {
 /// (no byte of a multi-byte UTF-8 sequence is ASCII). Errors carry character (Unicode scalar)
 /// offsets, as the grammar counts them.
 struct PatternLexer {
-    private let bytes: [UInt8]
+    /// The pattern's UTF-8, lent by the parser for the time of one parse.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
 
-    init(_ pattern: String) { bytes = Array(pattern.utf8) }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Reads the rest of the pattern, throwing its first lexical error if it has one.
     mutating func drain() throws(PatternError) {
@@ -84,8 +85,16 @@ struct PatternLexer {
     }
 
     /// Whether `word` is spelt `literal` (ASCII).
-    static func equal(_ word: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
-        word.count == literal.utf8CodeUnitCount && word.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    static func equal(_ word: Slice<UnsafeBufferPointer<UInt8>>, _ literal: StaticString) -> Bool {
+        guard word.count == literal.utf8CodeUnitCount else { return false }
+        // Byte by byte in place: `elementsEqual` went through iterators of both sides.
+        let start = literal.utf8Start
+        var k = 0
+        for b in word {
+            if b != start[k] { return false }
+            k += 1
+        }
+        return true
     }
 
     private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
@@ -106,7 +115,8 @@ struct PatternLexer {
                 i += length
                 continue
             }
-            if Self.isSpace(Unicode.Scalar(c)) { i += 1; continue }
+            // ASCII white space: the space and TAB to CR (the others are beyond ASCII).
+            if c == 0x20 || (c >= 0x09 && c <= 0x0D) { i += 1; continue }
             // Comments, as the grammar skips them: `// to the end of the line` and `/* ... */`.
             if c == UInt8(ascii: "/"), byte(i + 1) == UInt8(ascii: "/") {
                 while i < bytes.count, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
@@ -198,11 +208,21 @@ struct PatternLexer {
             i = j
             return (.float(d), start)
         } else {
-            let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-            guard !digits.isEmpty else { throw error(start, "invalid integer '\(text)'") }
-            // The grammar has no size limit; beyond 64 bits the value saturates.
-            let v = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) ?? (text.hasPrefix("-") ? Int64.min : Int64.max)
-            if digits.count > 1 && digits.hasPrefix("0") { throw error(start, "integers must not have leading zeros") }
+            // Read from the bytes: at most one sign, then the digits.
+            let negative = bytes[start] == UInt8(ascii: "-")
+            let digitsStart = negative || bytes[start] == UInt8(ascii: "+") ? start + 1 : start
+            guard j > digitsStart else { throw error(start, "invalid integer '\(text)'") }
+            // The grammar has no size limit; beyond 64 bits the value saturates (accumulated
+            // towards its sign, so that Int64.min itself is exact).
+            var v: Int64 = 0
+            for k in digitsStart..<j {
+                let digit = Int64(bytes[k] - 0x30)
+                let (shifted, o1) = v.multipliedReportingOverflow(by: 10)
+                let (next, o2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+                if o1 || o2 { v = negative ? .min : .max; break }
+                v = next
+            }
+            if j - digitsStart > 1 && bytes[digitsStart] == UInt8(ascii: "0") { throw error(start, "integers must not have leading zeros") }
             i = j
             return (.integer(v, text: text), start)
         }
@@ -262,8 +282,13 @@ struct PatternLexer {
     }
 
     static func isTimestamp(_ t: String) -> Bool {
+        // Read in place rather than copied out.
+        var t = t
+        return t.withUTF8(isTimestamp)
+    }
+
+    private static func isTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         // YYYY-MM-DDTHH:MM:SS[.s+]Z with sane ranges.
-        let u = Array(t.utf8)
         func d(_ a: Int, _ n: Int) -> Int? {
             guard a + n <= u.count, u[a..<(a + n)].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
             return u[a..<(a + n)].reduce(0) { $0 * 10 + Int($1 - 0x30) }

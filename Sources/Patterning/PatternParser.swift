@@ -26,7 +26,16 @@ public struct PatternParser {
 
     /// Parses a whole pattern or throws with the position and what was expected.
     public static func parse(_ pattern: String) throws(PatternError) -> ObservationExpression {
-        var parser = PatternParser(pattern)
+        // The lexer reads the pattern's bytes where they are (a native string lends them)
+        // instead of a copy made for each pattern.
+        var text = pattern
+        return try text.withUTF8 { bytes in
+            Result { () throws(PatternError) in try parse(pattern, bytes) }
+        }.get()
+    }
+
+    private static func parse(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(PatternError) -> ObservationExpression {
+        var parser = PatternParser(pattern, bytes)
         do throws(PatternError) {
             try parser.advance()
             let expression = try parser.observationExpressions()
@@ -40,8 +49,8 @@ public struct PatternParser {
         }
     }
 
-    private init(_ pattern: String) {
-        self.lexer = PatternLexer(pattern)
+    private init(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+        self.lexer = PatternLexer(bytes)
         self.pattern = pattern
     }
 
@@ -134,13 +143,15 @@ public struct PatternParser {
             throw expected("'[' or '(' to start an observation expression")
         }
         // STIX 2.1 9.5.1: an observation expression MUST NOT have two qualifiers of one type.
-        var seen: [PatternKeyword] = []
+        // The kinds seen so far as bits (WITHIN, REPEATS, START): no list made per observation.
+        var seen: UInt8 = 0
         func once(_ kind: PatternKeyword, at position: Int) throws(PatternError) {
-            guard !seen.contains(kind) else {
+            let bit: UInt8 = kind == .within ? 1 : kind == .repeats ? 2 : 4
+            guard seen & bit == 0 else {
                 let name = kind == .start ? "START/STOP" : kind.rawValue
                 throw error(at: position, "a second \(name) qualifier on the same observation expression (one of each type at most)")
             }
-            seen.append(kind)
+            seen |= bit
         }
         while true {
             let qualifierPosition = position
@@ -280,7 +291,7 @@ public struct PatternParser {
         // Most paths have a few steps: one allocation instead of growing from one.
         steps.reserveCapacity(4)
         switch current {
-        case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
+        case .identifier(let name) where name.allBytes({ $0 != UInt8(ascii: "-") }): steps.append(.property(name))
         case .string(let name): steps.append(.property(name))
         default: throw expected("a property name after '\(type):'")
         }
@@ -290,7 +301,7 @@ public struct PatternParser {
             case .dot:
                 try advance()
                 switch current {
-                case .identifier(let name) where !name.utf8.contains(UInt8(ascii: "-")): steps.append(.property(name))
+                case .identifier(let name) where name.allBytes({ $0 != UInt8(ascii: "-") }): steps.append(.property(name))
                 case .string(let name): steps.append(.property(name))
                 default: throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')")
                 }
