@@ -42,8 +42,9 @@ public final class PostgresStore: ObjectStore, Sendable {
     /// Connects to `url` (`postgres://user:password@host:port/database?sslmode=...`) and brings
     /// the schema up to date (two nodes starting at once take turns).
     public static func open(url: String, maximumConnections: Int = 16) async throws -> PostgresStore {
-        let (configuration, location) = try DatabaseURL.configuration(url)
-        var config = configuration
+        let parts = try DatabaseURL.parts(url)
+        let location = DatabaseURL.redacted(url)
+        var config = DatabaseURL.configuration(parts)
         config.options.maximumConnections = maximumConnections
         config.options.minimumConnections = 0
         // JIT compiles plans whose estimated cost is high, which a large table's index scans
@@ -51,7 +52,7 @@ public final class PostgresStore: ObjectStore, Sendable {
         config.options.additionalStartupParameters = [("jit", "off")]
         // One plain connection first: the pool retries a database that refuses for about a
         // minute and then only says that it could not connect.
-        if let problem = await DatabaseURL.connectionProblem(url) {
+        if let problem = await DatabaseURL.connectionProblem(parts) {
             throw StoreError.unusableDirectory("cannot use the PostgreSQL database \(location): \(problem)")
         }
         let client = PostgresClient(configuration: config, backgroundLogger: quiet)
@@ -277,18 +278,19 @@ public enum DatabaseURL {
 
     /// The pool configuration a URL describes, and the URL without its password.
     static func configuration(_ text: String) throws -> (PostgresClient.Configuration, String) {
-        let p = try parts(text)
+        (configuration(try parts(text)), redacted(text))
+    }
+
+    /// The pool configuration of a URL's parts.
+    static func configuration(_ p: Parts) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = p.tls.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
-        let configuration = PostgresClient.Configuration(host: p.host, port: p.port, username: p.user, password: p.password,
-                                                         database: p.database, tls: tls)
-        return (configuration, redacted(text))
+        return PostgresClient.Configuration(host: p.host, port: p.port, username: p.user, password: p.password, database: p.database, tls: tls)
     }
 
     /// Why one connection to the URL's database fails, in the server's words; nil when it
     /// succeeds.
-    static func connectionProblem(_ text: String) async -> String? {
+    static func connectionProblem(_ p: Parts) async -> String? {
         do {
-            let p = try parts(text)
             let tls: PostgresConnection.Configuration.TLS = try p.tls.map {
                 let context = try NIOSSLContext(configuration: $0.configuration)
                 return $0.required ? .require(context) : .prefer(context)

@@ -1,4 +1,5 @@
 import Crypto
+import Patterning
 
 /// A 128-bit RFC 4122 UUID as STIX identifiers carry it.
 public struct STIXUUID: Sendable, Hashable, CustomStringConvertible {
@@ -15,19 +16,8 @@ public struct STIXUUID: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: some StringProtocol) {
         let u = Array(text.utf8)
         guard u.count == 36, u[8] == 0x2D, u[13] == 0x2D, u[18] == 0x2D, u[23] == 0x2D else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        var high: UInt8?
-        for (i, c) in u.enumerated() where i != 8 && i != 13 && i != 18 && i != 23 {
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x61...0x66: v = c - 0x61 + 10
-            case 0x41...0x46: v = c - 0x41 + 10
-            default: return nil
-            }
-            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
-        }
+        let digits = u.indices.lazy.filter { $0 != 8 && $0 != 13 && $0 != 18 && $0 != 23 }.map { u[$0] }
+        guard let out = HexText.bytes(digits, count: 32) else { return nil }
         bytes = out
     }
 
