@@ -54,7 +54,12 @@ struct ObjectsByID {
     private static func fingerprint(_ id: String) -> UInt64 {
         func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var tail: UInt64 = 0
-            for b in bytes.suffix(8) { tail = tail << 8 | UInt64(b) }
+            if bytes.count >= 8, let base = bytes.baseAddress {
+                // One load of the last eight bytes, as the loop below would assemble them.
+                tail = UInt64(bigEndian: UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self))
+            } else {
+                for b in bytes { tail = tail << 8 | UInt64(b) }
+            }
             return tail ^ UInt64(truncatingIfNeeded: bytes.count) << 56
         }
         // Native strings lend their bytes without the copy `withUTF8` needs a variable for.

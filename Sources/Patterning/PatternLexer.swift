@@ -3,7 +3,8 @@ enum PatternToken: Equatable {
     case lbracket, rbracket, lparen, rparen, colon, dot, comma, star
     case op(ComparisonOperator)   // = != > < >= <= (and their spellings == and <>)
     case keyword(PatternKeyword)
-    case identifier(String)
+    /// A name, and whether it holds a hyphen (property names must not, the object type may).
+    case identifier(String, hyphen: Bool)
     case string(String)
     case integer(Int64, text: String)
     case float(Double)
@@ -73,7 +74,6 @@ struct PatternLexer {
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     private static func isIdentStart(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b == 0x5F }
-    private static func isIdentChar(_ b: UInt8) -> Bool { isIdentStart(b) || isDigit(b) || b == 0x2D }
 
     /// The scalar starting at byte `k` (the pattern is valid UTF-8) and its length in bytes.
     private func scalar(at k: Int) -> (Unicode.Scalar, Int) {
@@ -166,15 +166,20 @@ struct PatternLexer {
                     return try prefixedLiteral(c)
                 } else if Self.isIdentStart(c) {
                     var j = i + 1
-                    while j < bytes.count, Self.isIdentChar(bytes[j]) { j += 1 }
+                    var hyphen = false
+                    while j < bytes.count {
+                        let b = bytes[j]
+                        if b == 0x2D { hyphen = true } else if !Self.isIdentStart(b) && !Self.isDigit(b) { break }
+                        j += 1
+                    }
                     let word = bytes[i..<j]
                     let token: PatternToken
                     if c <= UInt8(ascii: "Z"), let keyword = PatternKeyword(word) {
                         token = .keyword(keyword)
-                    } else if Self.equal(word, "true") || Self.equal(word, "false") {
+                    } else if c == UInt8(ascii: "t") && Self.equal(word, "true") || c == UInt8(ascii: "f") && Self.equal(word, "false") {
                         token = .boolean(word.count == 4)
                     } else {
-                        token = .identifier(text(i..<j))
+                        token = .identifier(text(i..<j), hyphen: hyphen)
                     }
                     i = j
                     return (token, start)

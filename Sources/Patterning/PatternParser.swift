@@ -78,7 +78,7 @@ public struct PatternParser {
         case .star: return "'*'"
         case .op(let o): return "'\(o.rawValue)'"
         case .keyword(let k): return k.rawValue
-        case .identifier(let s): return "'\(s)'"
+        case .identifier(let s, _): return "'\(s)'"
         case .string(let s): return "string '\(s)'"
         case .integer(_, let text): return "number \(text)"
         case .float(let d): return "number \(d)"
@@ -283,7 +283,7 @@ public struct PatternParser {
     }
 
     private mutating func objectPath() throws(PatternError) -> ObjectPath {
-        guard case .identifier(let type) = current else { throw expected("an object path such as ipv4-addr:value") }
+        guard case .identifier(let type, _) = current else { throw expected("an object path such as ipv4-addr:value") }
         try advance()
         guard case .colon = current else { throw expected("':' after the object type '\(type)'") }
         try advance()
@@ -291,7 +291,7 @@ public struct PatternParser {
         // Most paths have a few steps: one allocation instead of growing from one.
         steps.reserveCapacity(4)
         switch current {
-        case .identifier(let name) where name.allBytes({ $0 != UInt8(ascii: "-") }): steps.append(.property(name))
+        case .identifier(let name, hyphen: false): steps.append(.property(name))
         case .string(let name): steps.append(.property(name))
         default: throw expected("a property name after '\(type):'")
         }
@@ -301,7 +301,7 @@ public struct PatternParser {
             case .dot:
                 try advance()
                 switch current {
-                case .identifier(let name) where name.allBytes({ $0 != UInt8(ascii: "-") }): steps.append(.property(name))
+                case .identifier(let name, hyphen: false): steps.append(.property(name))
                 case .string(let name): steps.append(.property(name))
                 default: throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')")
                 }

@@ -30,21 +30,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Result<Timestamp, TimestampError> {
-        func digits(_ at: Int, _ n: Int) -> Int? {
-            guard at + n <= b.count else { return nil }
-            var v = 0
-            for i in at..<(at + n) {
-                let c = b[i]
-                guard c >= 0x30 && c <= 0x39 else { return nil }
-                v = v * 10 + Int(c - 0x30)
-            }
+        // The fixed part, YYYY-MM-DDTHH:MM:SS, read at its known offsets with one check for
+        // all its digits (observed data carries two timestamps per object).
+        guard b.count >= 20, let p = b.baseAddress else { return .failure(.format) }
+        var notDigit = false
+        func digit(_ k: Int) -> Int {
+            let v = Int(p[k]) &- 0x30
+            if v < 0 || v > 9 { notDigit = true }
             return v
         }
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6), day = digit(8) * 10 + digit(9)
+        let hour = digit(11) * 10 + digit(12), minute = digit(14) * 10 + digit(15), second = digit(17) * 10 + digit(18)
+        guard !notDigit, p[4] == 0x2D, p[7] == 0x2D, p[10] == 0x54, p[13] == 0x3A, p[16] == 0x3A else { return .failure(.format) }
         func at(_ i: Int, _ c: Unicode.Scalar) -> Bool { i < b.count && UInt32(b[i]) == c.value }
-        guard let year = digits(0, 4), at(4, "-"), let month = digits(5, 2), at(7, "-"), let day = digits(8, 2),
-              at(10, "T"), let hour = digits(11, 2), at(13, ":"), let minute = digits(14, 2), at(16, ":"),
-              let second = digits(17, 2)
-        else { return .failure(.format) }
         var i = 19
         var fraction: Int64 = 0
         var fractionDigits = 0
