@@ -35,11 +35,12 @@ public struct PatternEvaluator: Sendable {
     /// qualifiers such as `WITHIN 0 SECONDS` (which the grammar lets through), literals that are
     /// no value (an impossible date), sets mixing kinds, refused regular expressions. Checked
     /// once, before any data, so no indicator fails later on some record.
-    public init(_ pattern: ObservationExpression) throws(PatternError) {
+    public init(_ pattern: consuming ObservationExpression) throws(PatternError) {
         if let reason = Self.unsatisfiable(pattern) { throw PatternError(position: 0, reason: reason) }
         do { leaves = try CompiledExpression.leaves(pattern) } catch { throw PatternError(position: 0, reason: error.reason) }
+        slots = Self.slots(pattern)
+        // Taken over, not copied: copying a tree retains every name and literal it holds inline.
         self.pattern = pattern
-        self.slots = Self.slots(pattern)
     }
 
     /// The compiled inside of each `[...]`, left to right.
