@@ -229,7 +229,7 @@ struct Context {
             try bound(steps / 10)
             try budget.spend(work: 1)
             if chosen.count == n {
-                let joined = Binding(chosen.flatMap { all[$0] })
+                let joined = Binding(joining: chosen, of: all)
                 try budget.spend(elements: joined.count)
                 out.append(joined)
                 try bound(out.count)
