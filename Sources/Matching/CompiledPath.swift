@@ -14,6 +14,9 @@ struct CompiledPath: Sendable {
     let hops: [Hop]?
     /// How a string value reached by the path is read.
     let valueKind: ValueKind
+    /// Whether no step dereferences (`_ref` or `_refs`): such a path, with list indexes, selects
+    /// without anything that could fail, so its values can be tested as they are reached.
+    let followsNoReference: Bool
 
     /// A property step, and whether it follows a reference to another object of the observation.
     struct Hop: Sendable {
@@ -35,19 +38,21 @@ struct CompiledPath: Sendable {
         var plain = true
         var last: (name: String, suffix: Suffix)?
         var singleSteps = true
+        var references = false
         // Each name's ending is read once (a comparison's path was scanned once for every suffix).
         for step in path.steps {
             if case .property(let name) = step {
                 let suffix = Self.suffix(of: name)
                 last = (name, suffix)
                 if suffix == .refs { singleSteps = false }
-                if suffix == .ref || suffix == .refs { plain = false }
+                if suffix == .ref || suffix == .refs { plain = false; references = true }
             } else {
                 plain = false
                 singleSteps = false
             }
         }
         isPlain = plain
+        followsNoReference = !references
         // Paths through single references are rare: their names are read again rather than kept.
         hops = !plain && singleSteps ? path.steps.compactMap { step in
             guard case .property(let name) = step else { return nil }
