@@ -149,6 +149,11 @@ struct Context {
             let matching = tested[leaf]
             leaf += 1
             var out: [Binding] = []
+            // Room for every binding at once (observed-data standing for several observations
+            // grew the list copy by copy), up to the most that `bound` lets through.
+            var total = 0
+            for i in matching { total += min(observations[i].count, slots) }
+            out.reserveCapacity(min(total, PatternEvaluator.maxBindings + 1))
             for i in matching {
                 let copies = min(observations[i].count, slots)
                 try budget.spend(elements: copies)
