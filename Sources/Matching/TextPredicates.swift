@@ -7,7 +7,7 @@ struct LikePattern {
     private let pieces: [UInt32]
     private static let any: UInt32 = .max, one: UInt32 = .max - 1
 
-    init(_ pattern: String) {
+    init(_ pattern: borrowing String) {
         func piece(_ value: UInt32) -> UInt32 { value == 0x25 ? Self.any : value == 0x5F ? Self.one : value }
         // An ASCII pattern (nearly all) is its own normal form, one code point a byte: its pieces
         // are read from the bytes in place, without decoding the text scalar by scalar.
