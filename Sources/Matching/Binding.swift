@@ -19,6 +19,18 @@ struct Binding: RandomAccessCollection {
         for x in instances { append(x) }
     }
 
+    /// The instances of `bindings[k]` for each `k` of `chosen`, one binding after another: built
+    /// in place, where flattening them into a list first grew that list step by step and then
+    /// copied it.
+    init(joining chosen: [Int], of bindings: [Binding]) {
+        var total = 0
+        for k in chosen { total += bindings[k].count }
+        if total > 2 { rest.reserveCapacity(total - 2) }
+        for k in chosen {
+            for j in 0..<bindings[k].count { append(bindings[k][j]) }
+        }
+    }
+
     private mutating func append(_ instance: Int) {
         switch count {
         case 0: first = instance

@@ -10,6 +10,7 @@ extension Context {
         case .comparison(let compiled):
             if compiled.path.isPlain { return try roots(compiled, plain: compiled.path.path.steps, o) }
             if let hops = compiled.path.hops { return try roots(compiled, hops, o) }
+            if compiled.path.followsNoReference { return try roots(compiled, indexed: compiled.path.path.steps[...], o) }
             let selection = try Selection.select(compiled.path.path, in: o)
             if compiled.op == .exists && compiled.negated {
                 // NOT EXISTS: objects of the type where the path reaches nothing.
@@ -66,6 +67,48 @@ extension Context {
         }
         for r in reached where try holds(compiled, value: Operand.from(r.value, kind: compiled.path.valueKind)) { passed.insert(r.root) }
         return passed
+    }
+
+    /// The same for a path with list indexes but no reference: selecting cannot fail, so the
+    /// values are tested as they are reached, in the order a selection lists them, without
+    /// building one (the test of a root stops at its first passing value, as it did on the list).
+    private static func roots(_ compiled: CompiledComparison, indexed steps: ArraySlice<PathStep>, _ o: Observation) throws(EvaluationError) -> SmallBitSet {
+        let type = compiled.path.path.objectType
+        var passed = SmallBitSet()
+        if compiled.op == .exists && compiled.negated {
+            for i in o.members.indices where o.members[i].type == type {
+                if try reaches(.object(o.members[i].object), steps, { _ in true }) { passed.insert(i) }
+            }
+            return absent(type, passed, o)
+        }
+        let kind = compiled.path.valueKind
+        for i in o.members.indices where o.members[i].type == type {
+            let found = try reaches(.object(o.members[i].object), steps) { (value) throws(EvaluationError) in
+                try holds(compiled, value: Operand.from(value, kind: kind))
+            }
+            if found { passed.insert(i) }
+        }
+        return passed
+    }
+
+    /// Whether `test` holds for one of the values `steps` reach from `value` (each step into an
+    /// object's property, a list element, or every element of a list), tried in selection order.
+    private static func reaches(_ value: JSONValue, _ steps: ArraySlice<PathStep>,
+                                _ test: (JSONValue) throws(EvaluationError) -> Bool) throws(EvaluationError) -> Bool {
+        guard let step = steps.first else { return try test(value) }
+        let rest = steps.dropFirst()
+        switch step {
+        case .property(let name):
+            guard case .object(let object) = value, let next = object[name] else { return false }
+            return try reaches(next, rest, test)
+        case .index(let n):
+            guard case .array(let list) = value, n >= 0, n < list.count else { return false }
+            return try reaches(list[n], rest, test)
+        case .anyIndex:
+            guard case .array(let list) = value else { return false }
+            for element in list where try reaches(element, rest, test) { return true }
+            return false
+        }
     }
 
     /// A value a path reached and the root object it was reached from.

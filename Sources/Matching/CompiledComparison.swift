@@ -20,7 +20,7 @@ final class CompiledComparison: Sendable {
 
     /// Compiles `c`; throws for a literal that is no value (an impossible date, bad base64), a
     /// set mixing kinds, a refused regular expression or a malformed range.
-    init(_ c: Comparison) throws(EvaluationError) {
+    init(_ c: borrowing Comparison) throws(EvaluationError) {
         op = c.op
         negated = c.negated
         path = CompiledPath(c.path)
@@ -50,7 +50,7 @@ enum CompiledExpression: Sendable {
     indirect case and(CompiledExpression, CompiledExpression)
     indirect case or(CompiledExpression, CompiledExpression)
 
-    init(_ c: ComparisonExpression) throws(EvaluationError) {
+    init(_ c: borrowing ComparisonExpression) throws(EvaluationError) {
         switch c {
         case .comparison(let comparison): self = .comparison(try CompiledComparison(comparison))
         case .and(let a, let b): self = .and(try CompiledExpression(a), try CompiledExpression(b))

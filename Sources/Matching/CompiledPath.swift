@@ -14,6 +14,9 @@ struct CompiledPath: Sendable {
     let hops: [Hop]?
     /// How a string value reached by the path is read.
     let valueKind: ValueKind
+    /// Whether no step dereferences (`_ref` or `_refs`): such a path, with list indexes, selects
+    /// without anything that could fail, so its values can be tested as they are reached.
+    let followsNoReference: Bool
 
     /// A property step, and whether it follows a reference to another object of the observation.
     struct Hop: Sendable {
@@ -33,32 +36,60 @@ struct CompiledPath: Sendable {
     init(_ path: ObjectPath) {
         self.path = path
         var plain = true
-        var last: String?
+        var last: (name: String, suffix: Suffix)?
         var singleSteps = true
+        var references = false
+        // Each name's ending is read once (a comparison's path was scanned once for every suffix).
         for step in path.steps {
             if case .property(let name) = step {
-                last = name
-                let reference = Self.ends(name, "_ref"), references = Self.ends(name, "_refs")
-                if references { singleSteps = false }
-                if reference || references { plain = false }
+                let suffix = Self.suffix(of: name)
+                last = (name, suffix)
+                if suffix == .refs { singleSteps = false }
+                if suffix == .ref || suffix == .refs { plain = false; references = true }
             } else {
                 plain = false
                 singleSteps = false
             }
         }
         isPlain = plain
+        followsNoReference = !references
+        // Paths through single references are rare: their names are read again rather than kept.
         hops = !plain && singleSteps ? path.steps.compactMap { step in
             guard case .property(let name) = step else { return nil }
-            return Hop(name: name, dereferences: Self.ends(name, "_ref"))
+            return Hop(name: name, dereferences: Self.suffix(of: name) == .ref)
         } : nil
         // The values a path reaches carry the name of its last property step (list indexes keep it).
-        if let last, Self.ends(last, "_hex") {
-            valueKind = .hex(last)
-        } else if let last, Self.ends(last, "_bin") {
-            valueKind = .base64(last)
-        } else {
-            valueKind = .text
+        switch last?.suffix {
+        case .hex?: valueKind = .hex(last!.name)
+        case .bin?: valueKind = .base64(last!.name)
+        default: valueKind = .text
         }
+    }
+
+    /// The endings of a property name that change how a path reads it.
+    enum Suffix {
+        case none, ref, refs, hex, bin
+    }
+
+    /// Which of `_ref`, `_refs`, `_hex` and `_bin` ends `name` (at most one can: their last
+    /// letters differ), as `hasSuffix` decides it.
+    static func suffix(of name: String) -> Suffix {
+        // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
+        let decided = name.utf8.withContiguousStorageIfAvailable { bytes -> Suffix? in
+            // Most names end in none of the four last letters, and are decided by that byte alone.
+            switch bytes.last {
+            case UInt8(ascii: "f")?, UInt8(ascii: "s")?, UInt8(ascii: "x")?, UInt8(ascii: "n")?: break
+            default: return Suffix.none
+            }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func ends(_ suffix: StaticString) -> Bool {
+                let n = suffix.utf8CodeUnitCount
+                return bytes.count >= n && (0..<n).allSatisfy { bytes[bytes.count - n + $0] == suffix.utf8Start[$0] }
+            }
+            return ends("_ref") ? .ref : ends("_refs") ? .refs : ends("_hex") ? .hex : ends("_bin") ? .bin : Suffix.none
+        }
+        if let decided, let decided { return decided }
+        return ends(name, "_ref") ? .ref : ends(name, "_refs") ? .refs : ends(name, "_hex") ? .hex : ends(name, "_bin") ? .bin : .none
     }
 
     /// `name.hasSuffix(suffix)` for an ASCII `suffix`: compared as bytes when `name` is ASCII

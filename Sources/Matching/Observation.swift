@@ -92,6 +92,9 @@ extension Observation {
         for item in input {
             if case .object(let o) = item, case .string("bundle")? = o["type"], case .array(let inner)? = o["objects"] {
                 scos.reserveCapacity(inner.count)
+                // Room for a few observed-data at once (they grew the list one reallocation at a
+                // time); a bundle's observed-data are few next to its SCOs.
+                observed.reserveCapacity(min(inner.count, 8))
                 for element in inner { collect(element) }
             } else {
                 collect(item)

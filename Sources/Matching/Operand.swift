@@ -15,7 +15,7 @@ enum Operand: Hashable {
     case structure
 
     /// The operand a literal stands for; binary literals are decoded.
-    init(_ literal: PatternLiteral) throws(EvaluationError) {
+    init(_ literal: borrowing PatternLiteral) throws(EvaluationError) {
         switch literal {
         case .string(let s): self = .string(s)
         case .integer(let i): self = .integer(i)

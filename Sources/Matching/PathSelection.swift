@@ -31,10 +31,12 @@ struct Selection {
         case .property(let name):
             for case (.object(let o), _) in values {
                 guard let value = o[name] else { continue }
-                if name.hasSuffix("_ref") {
+                // Decided as `hasSuffix` would, from the name's last bytes.
+                let suffix = CompiledPath.suffix(of: name)
+                if suffix == .ref {
                     guard case .string(let ref) = value else { throw EvaluationError("\(name) must hold a reference (a string)") }
                     if let target = observation.object(ref) { out.append((.object(target), name)) }
-                } else if name.hasSuffix("_refs") {
+                } else if suffix == .refs {
                     guard case .array(let refs) = value else { throw EvaluationError("\(name) must hold a list of references") }
                     var targets: [JSONValue] = []
                     for ref in refs {

@@ -35,11 +35,12 @@ public struct PatternEvaluator: Sendable {
     /// qualifiers such as `WITHIN 0 SECONDS` (which the grammar lets through), literals that are
     /// no value (an impossible date), sets mixing kinds, refused regular expressions. Checked
     /// once, before any data, so no indicator fails later on some record.
-    public init(_ pattern: ObservationExpression) throws(PatternError) {
+    public init(_ pattern: consuming ObservationExpression) throws(PatternError) {
         if let reason = Self.unsatisfiable(pattern) { throw PatternError(position: 0, reason: reason) }
         do { leaves = try CompiledExpression.leaves(pattern) } catch { throw PatternError(position: 0, reason: error.reason) }
+        slots = Self.slots(pattern)
+        // Taken over, not copied: copying a tree retains every name and literal it holds inline.
         self.pattern = pattern
-        self.slots = Self.slots(pattern)
     }
 
     /// The compiled inside of each `[...]`, left to right.
@@ -148,6 +149,11 @@ struct Context {
             let matching = tested[leaf]
             leaf += 1
             var out: [Binding] = []
+            // Room for every binding at once (observed-data standing for several observations
+            // grew the list copy by copy), up to the most that `bound` lets through.
+            var total = 0
+            for i in matching { total += min(observations[i].count, slots) }
+            out.reserveCapacity(min(total, PatternEvaluator.maxBindings + 1))
             for i in matching {
                 let copies = min(observations[i].count, slots)
                 try budget.spend(elements: copies)
@@ -228,7 +234,7 @@ struct Context {
             try bound(steps / 10)
             try budget.spend(work: 1)
             if chosen.count == n {
-                let joined = Binding(chosen.flatMap { all[$0] })
+                let joined = Binding(joining: chosen, of: all)
                 try budget.spend(elements: joined.count)
                 out.append(joined)
                 try bound(out.count)

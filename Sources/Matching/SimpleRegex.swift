@@ -50,7 +50,7 @@ enum SimpleRegex: Sendable, Equatable {
     }
 
     /// The simple form of `pattern` (already in normal form C), or nil for anything else.
-    init?(_ pattern: String) {
+    init?(_ pattern: borrowing String) {
         // Foundation refuses an empty expression, so that one goes to ICU and its error.
         guard !pattern.isEmpty else { return nil }
         // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.

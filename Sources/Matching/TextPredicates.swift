@@ -7,8 +7,14 @@ struct LikePattern {
     private let pieces: [UInt32]
     private static let any: UInt32 = .max, one: UInt32 = .max - 1
 
-    init(_ pattern: String) {
-        pieces = pattern.nfc.unicodeScalars.map { $0 == "%" ? Self.any : $0 == "_" ? Self.one : $0.value }
+    init(_ pattern: borrowing String) {
+        func piece(_ value: UInt32) -> UInt32 { value == 0x25 ? Self.any : value == 0x5F ? Self.one : value }
+        // An ASCII pattern (nearly all) is its own normal form, one code point a byte: its pieces
+        // are read from the bytes in place, without decoding the text scalar by scalar.
+        let ascii = pattern.utf8.withContiguousStorageIfAvailable { bytes -> [UInt32]? in
+            bytes.allSatisfy { $0 < 0x80 } ? bytes.map { piece(UInt32($0)) } : nil
+        }
+        pieces = (ascii ?? nil) ?? pattern.nfc.unicodeScalars.map { piece($0.value) }
     }
 
     /// Whether `value` matches, in time proportional to its length times the pattern's at worst.

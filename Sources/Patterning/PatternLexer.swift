@@ -97,7 +97,16 @@ struct PatternLexer {
         return true
     }
 
-    private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+    /// The text of `range`, written into the string's storage directly: short ASCII texts (most
+    /// names and literals) become small strings without `String(decoding:)`'s separate UTF-8
+    /// validation pass; other text is validated (and repaired) the same way.
+    private func text(_ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count) { buffer in
+            guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
+            target.update(from: source + range.lowerBound, count: range.count)
+            return range.count
+        }
+    }
 
     private mutating func emit(_ token: PatternToken, at start: Int, length: Int) -> (PatternToken, Int) {
         i = start + length
@@ -169,8 +178,15 @@ struct PatternLexer {
                     var hyphen = false
                     while j < bytes.count {
                         let b = bytes[j]
-                        if b == 0x2D { hyphen = true } else if !Self.isIdentStart(b) && !Self.isDigit(b) { break }
-                        j += 1
+                        // Letters first: most bytes of a name are, and they then cost one test.
+                        if Self.isIdentStart(b) || Self.isDigit(b) {
+                            j += 1
+                        } else if b == 0x2D {
+                            hyphen = true
+                            j += 1
+                        } else {
+                            break
+                        }
                     }
                     let word = bytes[i..<j]
                     let token: PatternToken
