@@ -29,10 +29,11 @@ struct Selection {
         var out: [(value: JSONValue, name: String?)] = []
         switch step {
         case .property(let name):
+            // Decided as `hasSuffix` would, from the name's last bytes; once for the step, not
+            // for each value it reads.
+            let suffix = CompiledPath.suffix(of: name)
             for case (.object(let o), _) in values {
                 guard let value = o[name] else { continue }
-                // Decided as `hasSuffix` would, from the name's last bytes.
-                let suffix = CompiledPath.suffix(of: name)
                 if suffix == .ref {
                     guard case .string(let ref) = value else { throw EvaluationError("\(name) must hold a reference (a string)") }
                     if let target = observation.object(ref) { out.append((.object(target), name)) }
