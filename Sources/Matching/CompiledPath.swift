@@ -89,21 +89,9 @@ struct CompiledPath: Sendable {
             return ends("_ref") ? .ref : ends("_refs") ? .refs : ends("_hex") ? .hex : ends("_bin") ? .bin : Suffix.none
         }
         if let decided, let decided { return decided }
-        return ends(name, "_ref") ? .ref : ends(name, "_refs") ? .refs : ends(name, "_hex") ? .hex : ends(name, "_bin") ? .bin : .none
-    }
-
-    /// `name.hasSuffix(suffix)` for an ASCII `suffix`: compared as bytes when `name` is ASCII
-    /// (nearly always; `hasSuffix` compares characters, and reading `utf8.last` went through the
-    /// generic collection), by characters otherwise, where a suffix can begin inside a character.
-    static func ends(_ name: String, _ suffix: StaticString) -> Bool {
-        // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
-        let decided = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            let n = suffix.utf8CodeUnitCount
-            guard bytes.count >= n, bytes[bytes.count - 1] == suffix.utf8Start[n - 1] else { return false }
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return (0..<n).allSatisfy { bytes[bytes.count - n + $0] == suffix.utf8Start[$0] }
-        }
-        return (decided ?? nil) ?? name.hasSuffix(suffix.description)
+        // Beyond ASCII a suffix can begin inside a character: characters decide.
+        return name.hasSuffix("_ref") ? .ref : name.hasSuffix("_refs") ? .refs : name.hasSuffix("_hex") ? .hex
+            : name.hasSuffix("_bin") ? .bin : .none
     }
 
     /// The value a path of single steps reaches from `object` within `observation`, or nil;
