@@ -82,15 +82,15 @@ extension Observation {
         var scos = ObjectsByID()
         var observed: [JSONObject] = []
         func collect(_ item: JSONValue) {
-            guard case .object(let o) = item, case .string(let type)? = o["type"] else { return }
+            guard case .object(let o) = item, let type = o.string("type") else { return }
             if type == "observed-data" {
                 observed.append(o)
-            } else if case .string(let id)? = o["id"] {
+            } else if let id = o.string("id") {
                 scos.append(id: id, object: o, type: type)
             }
         }
         for item in input {
-            if case .object(let o) = item, case .string("bundle")? = o["type"], case .array(let inner)? = o["objects"] {
+            if case .object(let o) = item, o.string("type") == "bundle", case .array(let inner)? = o["objects"] {
                 scos.reserveCapacity(inner.count)
                 // Room for a few observed-data at once (they grew the list one reallocation at a
                 // time); a bundle's observed-data are few next to its SCOs.
@@ -143,7 +143,7 @@ extension Observation {
         } else if let embedded {
             for (key, value) in embedded {
                 guard case .object(let sco) = value else { throw ObservationError(reason: "\(name): $.objects.\(key) must be an object") }
-                members.append(Member(key: key, object: sco, type: sco["type"]?.stringValue))
+                members.append(Member(key: key, object: sco, type: sco.string("type")))
             }
         } else {
             throw ObservationError(reason: "\(name): observed-data needs object_refs (or the STIX 2.0 objects)")

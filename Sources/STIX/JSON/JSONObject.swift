@@ -50,6 +50,13 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         }
     }
 
+    /// The value of member `key` when it is a string (`self[key]?.stringValue`), read without
+    /// copying the value as a whole first: object ids and types are read this way in bulk.
+    public func string(_ key: String) -> String? {
+        guard let i = position(of: key), case .string(let s) = members[i].value else { return nil }
+        return s
+    }
+
     /// Number of members.
     public var count: Int { members.count }
     /// True when there are no members.
