@@ -27,10 +27,13 @@ struct ObjectsByID {
         entries.reserveCapacity(entries.count + count)
     }
 
-    mutating func append(id: String, object: JSONObject, type: String) {
-        entries.append(Entry(id: id, object: object, type: type, fingerprint: index == nil ? Self.fingerprint(id) : 0))
+    /// Adds an object; its parts are taken over rather than copied (each copy costs retains the
+    /// caller's copies then give back).
+    mutating func append(id: consuming String, object: consuming JSONObject, type: consuming String) {
+        let fingerprint = index == nil ? Self.fingerprint(id) : 0
+        entries.append(Entry(id: id, object: object, type: type, fingerprint: fingerprint))
         if index != nil {
-            index?[ObjectKey(id)] = entries.count - 1
+            index?[ObjectKey(entries[entries.count - 1].id)] = entries.count - 1
         } else if entries.count > Self.linearLimit {
             var built: [ObjectKey: Int] = [:]
             built.reserveCapacity(entries.count * 2)
