@@ -81,8 +81,9 @@ extension Observation {
         // read once, here, for the observations that name it.
         var scos = ObjectsByID()
         var observed: [JSONObject] = []
-        func collect(_ item: JSONValue) {
-            guard case .object(let o) = item, let type = o.string("type") else { return }
+        // Each item taken over: its object is kept, not copied (and the item released after).
+        func collect(_ item: consuming JSONValue) {
+            guard case .object(let o) = consume item, let type = o.string("type") else { return }
             if type == "observed-data" {
                 observed.append(o)
             } else if let id = o.string("id") {
