@@ -109,39 +109,40 @@ extension Observation {
 
     /// One observed-data object, its members read in one pass.
     private static func observation(_ o: JSONObject, _ scos: ObjectsByID) throws(ObservationError) -> Observation {
-        // Member names are distinct in parsed JSON; should one repeat, the first counts, as in lookups.
-        var id: JSONValue?, first: JSONValue?, last: JSONValue?, number: JSONValue?, refsValue: JSONValue?, embeddedValue: JSONValue?
+        // Member names are distinct in parsed JSON; should one repeat, the first counts, as in
+        // lookups. Each is kept as the kind it must be (nil inside when it is another): copying
+        // and releasing a whole value switches over every kind, a string only retains.
+        var id: String??, first: String??, last: String??, number: JSONNumber??, refs: [JSONValue]??, embedded: JSONObject??
         for (key, value) in o {
             // By length first, so that each member is compared with one name at most (most are
             // none of these, and a name compared with a different one costs a call).
             switch key.utf8.count {
-            case 2: if id == nil, key == "id" { id = value }
-            case 14: if first == nil, key == "first_observed" { first = value }
-            case 13: if last == nil, key == "last_observed" { last = value }
-            case 15: if number == nil, key == "number_observed" { number = value }
-            case 11: if refsValue == nil, key == "object_refs" { refsValue = value }
-            case 7: if embeddedValue == nil, key == "objects" { embeddedValue = value }
+            case 2: if id == nil, key == "id" { id = .some(value.stringValue) }
+            case 14: if first == nil, key == "first_observed" { first = .some(value.stringValue) }
+            case 13: if last == nil, key == "last_observed" { last = .some(value.stringValue) }
+            case 15: if number == nil, key == "number_observed" { number = .some(value.numberValue) }
+            case 11: if refs == nil, key == "object_refs" { refs = .some(value.arrayValue) }
+            case 7: if embedded == nil, key == "objects" { embedded = .some(value.objectValue) }
             default: continue
             }
         }
-        let name = id?.stringValue ?? "observed-data"
-        let refs = refsValue?.arrayValue, embedded = embeddedValue?.objectValue
-        func time(_ value: JSONValue?, _ key: String) throws(ObservationError) -> Int64 {
-            guard case .string(let text)? = value, case .success(let t) = Timestamp.parse(text) else {
+        let name = (id ?? nil) ?? "observed-data"
+        func time(_ value: String??, _ key: String) throws(ObservationError) -> Int64 {
+            guard let text = value ?? nil, case .success(let t) = Timestamp.parse(text) else {
                 throw ObservationError(reason: "\(name): $.\(key) must be a timestamp")
             }
             return t.microseconds
         }
-        guard case .number(let n)? = number, let count = n.int64, count >= 1 else {
+        guard let n = number ?? nil, let count = n.int64, count >= 1 else {
             throw ObservationError(reason: "\(name): $.number_observed must be a positive integer")
         }
         var members: [Member] = []
-        if let refs {
+        if let refs = refs ?? nil {
             members.reserveCapacity(refs.count)
             for case .string(let ref) in refs {
                 if let sco = scos[ref] { members.append(Member(key: ref, object: sco.object, type: sco.type)) }
             }
-        } else if let embedded {
+        } else if let embedded = embedded ?? nil {
             for (key, value) in embedded {
                 guard case .object(let sco) = value else { throw ObservationError(reason: "\(name): $.objects.\(key) must be an object") }
                 members.append(Member(key: key, object: sco, type: sco.string("type")))
@@ -151,7 +152,7 @@ extension Observation {
         }
         let firstObserved = try time(first, "first_observed")
         // Most observed-data spell both timestamps alike: the text is read once then.
-        let lastObserved = if case .string(let a)? = first, case .string(let b)? = last, a == b { firstObserved } else { try time(last, "last_observed") }
+        let lastObserved = if let a = first ?? nil, let b = last ?? nil, a == b { firstObserved } else { try time(last, "last_observed") }
         return Observation(id: name, firstObserved: firstObserved, lastObserved: lastObserved,
                            count: Int(min(count, Int64(Int32.max))), members: members)
     }
