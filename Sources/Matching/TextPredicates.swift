@@ -172,34 +172,56 @@ struct AddressRange: Equatable, Sendable {
 
     /// An address (a range of one) or `address/prefix`; nil when malformed.
     init?(_ text: String) {
-        let utf8 = text.utf8
-        let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
-        let isIPv6 = !text.allBytes { $0 != UInt8(ascii: ":") }
-        guard let address = Self.parse(slash.map { String(text[..<$0]) } ?? text, isIPv6: isIPv6) else { return nil }
-        bytes = address
-        if let slash {
-            let digits = text[utf8.index(after: slash)...]
-            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let p = Int(digits),
-                  (address.count == 4 ? 1...32 : 1...128).contains(p) else { return nil }
-            prefix = p
-        } else {
-            prefix = address.count * 8
+        // Read from the bytes in place: ISSUBSET reads every value it tests, and slicing and
+        // copying the text out cost more than parsing it.
+        let read = text.utf8.withContiguousStorageIfAvailable(Self.range)
+        guard let parsed = read ?? { var text = text; return text.withUTF8(Self.range) }() else { return nil }
+        (bytes, prefix) = parsed
+    }
+
+    /// The address and prefix length written in `text`, or nil.
+    private static func range(_ text: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], prefix: Int)? {
+        let slash = text.firstIndex(of: UInt8(ascii: "/")) ?? text.count
+        let isIPv6 = text.contains(UInt8(ascii: ":"))
+        // The address, up to the slash, NUL-terminated for inet_pton (which stops at a NUL
+        // inside it too, as with a C string of the text).
+        let parsed = withUnsafeTemporaryAllocation(of: CChar.self, capacity: slash + 1) { c -> [UInt8]? in
+            for i in 0..<slash { c[i] = CChar(bitPattern: text[i]) }
+            c[slash] = 0
+            return address(c.baseAddress!, isIPv6: isIPv6)
         }
+        guard let address = parsed else { return nil }
+        guard slash < text.count else { return (address, address.count * 8) }
+        let digits = text[(slash + 1)...]
+        guard !digits.isEmpty else { return nil }
+        // Past 128 every length is refused alike: the value stops growing there, so it cannot overflow.
+        var prefix = 0
+        for d in digits {
+            guard d >= 0x30 && d <= 0x39 else { return nil }
+            prefix = Swift.min(prefix * 10 + Int(d - 0x30), 1_000)
+        }
+        guard (address.count == 4 ? 1...32 : 1...128).contains(prefix) else { return nil }
+        return (address, prefix)
     }
 
     /// The bytes of an IPv4 or IPv6 address, or nil.
     static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: !text.allBytes { $0 != UInt8(ascii: ":") }) }
 
     static func parse(_ text: String, isIPv6: Bool) -> [UInt8]? {
+        // `withCString` lends short strings' bytes from the stack; passing the String itself
+        // made a heap copy of them for each call.
+        text.withCString { address($0, isIPv6: isIPv6) }
+    }
+
+    /// The bytes of the address in a C string, or nil.
+    private static func address(_ text: UnsafePointer<CChar>, isIPv6: Bool) -> [UInt8]? {
         if isIPv6 {
             var address = in6_addr()
-            // `withCString` lends short strings' bytes from the stack; passing the String
-            // itself made a heap copy of them for each call.
-            guard text.withCString({ inet_pton(AF_INET6, $0, &address) }) == 1 else { return nil }
+            guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
             return withUnsafeBytes(of: &address) { Array($0) }
         }
         var address = in_addr()
-        guard text.withCString({ inet_pton(AF_INET, $0, &address) }) == 1 else { return nil }
+        guard inet_pton(AF_INET, text, &address) == 1 else { return nil }
         return withUnsafeBytes(of: &address) { Array($0) }
     }
 
