@@ -19,11 +19,14 @@ struct LikePattern {
 
     /// Whether `value` matches, in time proportional to its length times the pattern's at worst.
     func matches(_ value: String) -> Bool {
-        var text = value.nfc
-        // ASCII text is matched on its bytes (one per code point); other text is decoded first.
-        if let matched = text.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } ? Self.matches(pieces, bytes.lazy.map(UInt32.init)) : nil }) {
-            return matched
+        // ASCII text is its own normal form and matched on its bytes (one per code point), read
+        // in place and scanned once; other text is normalised and decoded first.
+        func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+            bytes.allSatisfy { $0 < 0x80 } ? Self.matches(pieces, bytes.lazy.map(UInt32.init)) : nil
         }
+        if let matched = value.utf8.withContiguousStorageIfAvailable(ascii), let matched { return matched }
+        var text = value.nfc
+        if let matched = text.withUTF8(ascii) { return matched }
         return Self.matches(pieces, text.unicodeScalars.map(\.value))
     }
 
