@@ -20,7 +20,7 @@ extension Context {
             }
             var passed = SmallBitSet()
             for (root, values) in selection.roots {
-                for (value, _) in values where try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {
+                for value in values where try holds(compiled, value: Operand.from(value, kind: compiled.path.valueKind)) {
                     passed.insert(root)
                     break
                 }

@@ -199,12 +199,12 @@ public struct IndicatorIndex: Sendable {
         for member in observation.members {
             guard let type = member.type, let paths = pathsByType[type] else { continue }
             for path in paths {
-                var values: [(value: JSONValue, name: String?)] = [(.object(member.object), nil)]
+                var values: [JSONValue] = [.object(member.object)]
                 for step in path.steps {
                     values = (try? Selection.step(values, .property(step), observation)) ?? []
                     if values.isEmpty { break }
                 }
-                for case (.string(let s), _) in values { hits(path, s, into: &out) }
+                for case .string(let s) in values { hits(path, s, into: &out) }
             }
         }
         return out
