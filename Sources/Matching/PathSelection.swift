@@ -11,10 +11,15 @@ struct Selection {
     static func select(_ path: ObjectPath, in observation: Observation) throws(EvaluationError) -> Selection {
         var roots: [(root: Int, values: [JSONValue])] = []
         for (i, member) in observation.members.enumerated() where member.type == path.objectType {
-            var values: [JSONValue] = [.object(member.object)]
-            for step in path.steps {
-                values = try Self.step(values, step, observation)
+            // The first step reads the root itself: no list is made to hold it.
+            guard let first = path.steps.first else {
+                roots.append((i, [.object(member.object)]))
+                continue
+            }
+            var values = try Self.step(CollectionOfOne(.object(member.object)), first, observation)
+            for step in path.steps.dropFirst() {
                 if values.isEmpty { break }
+                values = try Self.step(values, step, observation)
             }
             if !values.isEmpty { roots.append((i, values)) }
         }
@@ -23,7 +28,7 @@ struct Selection {
 
     /// One step into each value: a property (dereferencing `_ref` and `_refs` within the
     /// observation), a list index, or every element of a list.
-    static func step(_ values: [JSONValue], _ step: PathStep, _ observation: Observation) throws(EvaluationError) -> [JSONValue] {
+    static func step(_ values: some Sequence<JSONValue>, _ step: PathStep, _ observation: Observation) throws(EvaluationError) -> [JSONValue] {
         var out: [JSONValue] = []
         switch step {
         case .property(let name):
