@@ -80,7 +80,8 @@ extension Observation {
         // Bundles are read in place rather than flattened into a copy, and each SCO's type is
         // read once, here, for the observations that name it.
         var scos = ObjectsByID()
-        var observed: [JSONObject] = []
+        // Most inputs hold one to three observed-data: a list of them was an allocation of its own.
+        var observed = ShortObjectList()
         // Each item taken over: its object is kept, not copied (and the item released after).
         func collect(_ item: consuming JSONValue) {
             guard case .object(let o) = consume item, let type = o.string("type") else { return }
@@ -93,9 +94,6 @@ extension Observation {
         for item in input {
             if case .object(let o) = item, o.string("type") == "bundle", case .array(let inner)? = o["objects"] {
                 scos.reserveCapacity(inner.count)
-                // Room for a few observed-data at once (they grew the list one reallocation at a
-                // time); a bundle's observed-data are few next to its SCOs.
-                observed.reserveCapacity(min(inner.count, 8))
                 for element in inner { collect(element) }
             } else {
                 collect(item)
@@ -103,7 +101,7 @@ extension Observation {
         }
         var out: [Observation] = []
         out.reserveCapacity(observed.count)
-        for o in observed { out.append(try observation(o, scos)) }
+        for i in 0..<observed.count { out.append(try observation(observed.take(i), scos)) }
         return out
     }
 
