@@ -48,7 +48,8 @@ struct SmallBitSet: Equatable {
     func union(_ other: SmallBitSet) -> SmallBitSet {
         var out = SmallBitSet()
         out.low = low | other.low
-        if high.isEmpty { out.high = other.high } else if other.high.isEmpty { out.high = high } else {
+        // Most sets have no high words: the empty list is kept rather than copied.
+        if other.high.isEmpty { if !high.isEmpty { out.high = high } } else if high.isEmpty { out.high = other.high } else {
             out.high = (0..<Swift.max(high.count, other.high.count)).map { i in
                 (i < high.count ? high[i] : 0) | (i < other.high.count ? other.high[i] : 0)
             }
