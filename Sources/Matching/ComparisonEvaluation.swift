@@ -133,15 +133,16 @@ extension Context {
             result = true
         case .equal, .notEqual:
             guard let literal = compiled.literal else { return false }
-            let v = if case .time = literal { try value.asTime() } else { value }
-            result = Operand.equal(v, literal) != (op == .notEqual)
+            // The value converted only against a time: otherwise it is read as it is, not copied.
+            let equal = if case .time = literal { Operand.equal(try value.asTime(), literal) } else { Operand.equal(value, literal) }
+            result = equal != (op == .notEqual)
         case .less, .greater, .lessOrEqual, .greaterOrEqual:
             guard let literal = compiled.literal else { return false }
-            let v = if case .time = literal { try value.asTime() } else { value }
+            let time = if case .time = literal { try value.asTime() } else { Operand?.none }
             // Kinds that have no order fail the test whatever NOT says (as the reference
             // matcher reads "incompatible types ... the results are false").
-            guard Operand.orderable(v, literal) else { return false }
-            guard let order = Operand.order(v, literal) else { result = false; break }
+            guard Operand.orderable(time ?? value, literal) else { return false }
+            guard let order = Operand.order(time ?? value, literal) else { result = false; break }
             switch op {
             case .less: result = order < 0
             case .greater: result = order > 0
