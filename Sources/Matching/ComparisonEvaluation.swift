@@ -150,8 +150,12 @@ extension Context {
             default: result = order >= 0
             }
         case .in:
-            let v = if case .time? = compiled.set.first { try value.asTime() } else { value }
-            result = compiled.set.contains { Operand.equal(v, $0) }
+            if case .time? = compiled.set.first {
+                let time = try value.asTime()
+                result = compiled.set.contains { Operand.equal(time, $0) }
+            } else {
+                result = compiled.set.contains { Operand.equal(value, $0) }
+            }
         case .like:
             guard let like = compiled.like else { return false }
             switch value {
