@@ -19,14 +19,14 @@ enum HashLiterals {
         guard isSSDEEP || lengths != nil else { return nil }
         func check(_ literal: PatternLiteral) -> String? {
             guard case .string(let text) = literal else { return "a \(last) hash must be compared with a string holding a digest" }
-            let u = text.utf8
+            let count = text.utf8.count
             let valid: Bool
             if isSSDEEP {
-                valid = (1...128).contains(u.count) && u.allSatisfy { c in
+                valid = (1...128).contains(count) && text.allBytes { c in
                     (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x2F || c == 0x2B || c == 0x3A || c == 0x2E
                 }
             } else {
-                valid = lengths!.contains(u.count) && u.allSatisfy { c in
+                valid = lengths!.contains(count) && text.allBytes { c in
                     switch c {
                     case 0x30...0x39, 0x41...0x46, 0x61...0x66: true
                     default: false

@@ -128,15 +128,17 @@ struct PatternLexer {
     func unquoted(from start: Int, to end: Int, escaped: Bool) -> String {
         let first = bytes[start] == UInt8(ascii: "'") ? start + 1 : start + 2
         guard escaped else { return text(first..<(end - 1)) }
-        var unescaped: [UInt8] = []
-        var j = first
-        while j < end - 1 {
-            // The lexer let only `\'` and `\\` through: the byte after a backslash is the text.
-            if bytes[j] == UInt8(ascii: "\\") { j += 1 }
-            unescaped.append(bytes[j])
-            j += 1
+        return String(unsafeUninitializedCapacity: end - 1 - first) { buffer in
+            var j = first, k = 0
+            while j < end - 1 {
+                // The lexer let only `\'` and `\\` through: the byte after a backslash is the text.
+                if bytes[j] == UInt8(ascii: "\\") { j += 1 }
+                buffer[k] = bytes[j]
+                j += 1
+                k += 1
+            }
+            return k
         }
-        return String(decoding: unescaped, as: UTF8.self)
     }
 
     private mutating func emit(_ token: PatternToken, at start: Int, length: Int) -> (PatternToken, Int) {
