@@ -87,8 +87,8 @@ struct PatternLexer {
     /// Letters and `_`, which start a name.
     private static func isNameStart(_ b: UInt8) -> Bool { isIn(b, low: 0, high: 0x07FF_FFFE_87FF_FFFE) }
 
-    /// Letters, digits, `_` and `-`, which continue a name.
-    private static func isNameByte(_ b: UInt8) -> Bool { isIn(b, low: 0x03FF_2000_0000_0000, high: 0x07FF_FFFE_87FF_FFFE) }
+    /// Letters, digits and `_`, which continue a name (as `-` does).
+    private static func isNameByte(_ b: UInt8) -> Bool { isIn(b, low: 0x03FF_0000_0000_0000, high: 0x07FF_FFFE_87FF_FFFE) }
 
     /// The scalar starting at byte `k` (the pattern is valid UTF-8) and its length in bytes.
     private func scalar(at k: Int) -> (Unicode.Scalar, Int) {
@@ -220,8 +220,11 @@ struct PatternLexer {
             guard Self.isNameStart(c) else { throw error(i, "unexpected character '\(Unicode.Scalar(c))'") }
             var j = i + 1
             var hyphen = false
-            while j < bytes.count, Self.isNameByte(bytes[j]) {
-                hyphen = hyphen || bytes[j] == 0x2D
+            // Runs of letters, digits and `_`, joined by hyphens (rarer, and tested for apart).
+            while true {
+                while j < bytes.count, Self.isNameByte(bytes[j]) { j += 1 }
+                guard j < bytes.count, bytes[j] == UInt8(ascii: "-") else { break }
+                hyphen = true
                 j += 1
             }
             let word = bytes[i..<j]
@@ -321,19 +324,39 @@ struct PatternLexer {
         var j = start + 1
         var escaped = false
         while j < bytes.count {
-            let c = bytes[j]
-            if c == UInt8(ascii: "'") { return (j + 1, escaped) }
-            if c == UInt8(ascii: "\\") {
-                guard j + 1 < bytes.count, bytes[j + 1] == UInt8(ascii: "'") || bytes[j + 1] == UInt8(ascii: "\\") else {
-                    throw error(j, "invalid escape in a string literal (only \\' and \\\\ are allowed)")
-                }
-                escaped = true
-                j += 2
+            // Eight bytes at a time while none is a quote or a backslash: most of a literal is
+            // plain text.
+            if j + 8 <= bytes.count, let base = bytes.baseAddress,
+               !Self.holdsQuoteOrBackslash(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) {
+                j += 8
                 continue
             }
-            j += 1
+            // Byte by byte through the word that holds one (or the last few bytes).
+            let stop = min(j + 8, bytes.count)
+            while j < stop {
+                let c = bytes[j]
+                if c == UInt8(ascii: "'") { return (j + 1, escaped) }
+                if c == UInt8(ascii: "\\") {
+                    guard j + 1 < bytes.count, bytes[j + 1] == UInt8(ascii: "'") || bytes[j + 1] == UInt8(ascii: "\\") else {
+                        throw error(j, "invalid escape in a string literal (only \\' and \\\\ are allowed)")
+                    }
+                    escaped = true
+                    j += 2
+                    continue
+                }
+                j += 1
+            }
         }
         throw error(start, "unterminated string literal")
+    }
+
+    /// Whether one of the eight bytes of `word` may be a quote or a backslash (never false when
+    /// one is): a byte XORed with the one sought is zero, and subtracting one from each byte
+    /// then borrows into its high bit.
+    private static func holdsQuoteOrBackslash(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "'"))), backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
     }
 
     /// White space as the grammar's WS rule has it, Unicode spaces included.
@@ -347,15 +370,20 @@ struct PatternLexer {
     private static func isTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         // YYYY-MM-DDTHH:MM:SS[.s+]Z with sane ranges.
         func d(_ a: Int, _ n: Int) -> Int? {
-            guard a + n <= u.count, u[a..<(a + n)].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-            return u[a..<(a + n)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard a + n <= u.count else { return nil }
+            var value = 0
+            for k in a..<(a + n) {
+                guard isDigit(u[k]) else { return nil }
+                value = value * 10 + Int(u[k] - 0x30)
+            }
+            return value
         }
         guard u.count >= 20, let mo = d(5, 2), let dd = d(8, 2), let hh = d(11, 2), let mi = d(14, 2), let ss = d(17, 2), d(0, 4) != nil,
               u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u.last == 0x5A,
               (1...12).contains(mo), (1...31).contains(dd), hh < 24, mi < 60, ss < 61
         else { return false }
         if u.count == 20 { return true }
-        return u[19] == 0x2E && u.count > 21 && u[20..<(u.count - 1)].allSatisfy { (0x30...0x39).contains($0) }
+        return u[19] == 0x2E && u.count > 21 && u[20..<(u.count - 1)].allSatisfy(isDigit)
     }
 
     private static func isBase64(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
