@@ -28,6 +28,7 @@ final class CompiledComparison: Sendable {
         switch (c.op, c.value) {
         case (.exists, _), (_, nil): break
         case (.in, .set(let elements)?):
+            set.reserveCapacity(elements.count)
             for e in elements { set.append(try Operand(e)) }
             try Context.checkHomogeneous(set)
         case (.like, .string(let text)?): like = LikePattern(text)
@@ -62,8 +63,19 @@ enum CompiledExpression: Sendable {
     /// the evaluator visits them).
     static func leaves(_ e: ObservationExpression) throws(EvaluationError) -> [CompiledExpression] {
         var out: [CompiledExpression] = []
+        // Counted first: growing the list leaf by leaf took an allocation per doubling.
+        out.reserveCapacity(count(e))
         try collect(e, into: &out)
         return out
+    }
+
+    /// How many `[...]` a pattern holds.
+    private static func count(_ e: ObservationExpression) -> Int {
+        switch e {
+        case .observation: 1
+        case .combined(_, let a, let b): count(a) + count(b)
+        case .qualified(let inner, _): count(inner)
+        }
     }
 
     /// Appends the leaves of `e` to `out`: one list for the pattern, not one per node joined.

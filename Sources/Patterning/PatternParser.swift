@@ -285,6 +285,8 @@ public struct PatternParser {
         try advance()
         var elements: [PatternLiteral] = []
         if case .rparen = current { try advance(); return .set(elements) }
+        // Sets hold a few literals: one allocation instead of growing from one.
+        elements.reserveCapacity(4)
         while true {
             elements.append(try literal(allowBoolean: true))
             if case .comma = current { try advance(); continue }
