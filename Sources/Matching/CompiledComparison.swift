@@ -59,27 +59,18 @@ enum CompiledExpression: Sendable {
         }
     }
 
-    /// The compiled insides of every `[...]` of a pattern, left to right (the order in which
-    /// the evaluator visits them).
-    static func leaves(_ e: ObservationExpression) throws(EvaluationError) -> [CompiledExpression] {
+    /// The compiled insides of every `[...]` of a pattern (`count` of them), left to right (the
+    /// order in which the evaluator visits them).
+    static func leaves(_ e: borrowing ObservationExpression, count: Int) throws(EvaluationError) -> [CompiledExpression] {
         var out: [CompiledExpression] = []
-        // Counted first: growing the list leaf by leaf took an allocation per doubling.
-        out.reserveCapacity(count(e))
+        // Room for all at once: growing the list leaf by leaf took an allocation per doubling.
+        out.reserveCapacity(count)
         try collect(e, into: &out)
         return out
     }
 
-    /// How many `[...]` a pattern holds.
-    private static func count(_ e: ObservationExpression) -> Int {
-        switch e {
-        case .observation: 1
-        case .combined(_, let a, let b): count(a) + count(b)
-        case .qualified(let inner, _): count(inner)
-        }
-    }
-
     /// Appends the leaves of `e` to `out`: one list for the pattern, not one per node joined.
-    private static func collect(_ e: ObservationExpression, into out: inout [CompiledExpression]) throws(EvaluationError) {
+    private static func collect(_ e: borrowing ObservationExpression, into out: inout [CompiledExpression]) throws(EvaluationError) {
         switch e {
         case .observation(let c): out.append(try CompiledExpression(c))
         case .combined(_, let a, let b):
