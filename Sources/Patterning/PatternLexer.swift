@@ -87,8 +87,12 @@ struct PatternLexer {
     /// Letters and `_`, which start a name.
     private static func isNameStart(_ b: UInt8) -> Bool { isIn(b, low: 0, high: 0x07FF_FFFE_87FF_FFFE) }
 
-    /// Letters, digits and `_`, which continue a name (as `-` does).
-    private static func isNameByte(_ b: UInt8) -> Bool { isIn(b, low: 0x03FF_0000_0000_0000, high: 0x07FF_FFFE_87FF_FFFE) }
+    /// Letters, digits and `_`, which continue a name (as `-` does): looked up in a table of the
+    /// ASCII bytes, `n` at each one of them, the cheapest test for the most frequent bytes.
+    private static func isNameByte(_ b: UInt8) -> Bool {
+        let table: StaticString = "................................................nnnnnnnnnn.......nnnnnnnnnnnnnnnnnnnnnnnnnn....n.nnnnnnnnnnnnnnnnnnnnnnnnnn....."
+        return b < 128 && table.utf8Start[Int(b)] == UInt8(ascii: "n")
+    }
 
     /// The scalar starting at byte `k` (the pattern is valid UTF-8) and its length in bytes.
     private func scalar(at k: Int) -> (Unicode.Scalar, Int) {
