@@ -70,7 +70,7 @@ enum SimpleRegex: Sendable, Equatable {
             self = .sequence(pieces, atStart: atStart, atEnd: atEnd)
             return
         }
-        if s.starts(with: Array("(?i)".utf8)), let inner = SimpleRegex(String(decoding: s.dropFirst(4), as: UTF8.self)),
+        if Self.starts(s[...], with: "(?i)"), let inner = SimpleRegex(String(decoding: s.dropFirst(4), as: UTF8.self)),
            case .literal(let text, let atStart, let atEnd) = inner, text.allSatisfy({ $0 < 0x80 }) {
             self = .literalIgnoringCase(text, atStart: atStart, atEnd: atEnd)
             return
@@ -120,29 +120,42 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// The text `bytes` stand for when they are literal characters and quoted punctuation only.
     private static func literalText(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count)
+        // Told first, so that an expression of another form costs no list.
         var i = bytes.startIndex
         while i < bytes.endIndex {
-            let c = Unicode.Scalar(bytes[i])
-            if c == "\\" {
-                guard let (escaped, length) = Self.escape(bytes, at: i) else { return nil }
-                text += escaped
+            if bytes[i] == UInt8(ascii: "\\") {
+                guard let (_, length) = Self.escape(bytes, at: i) else { return nil }
                 i += length
                 continue
             }
-            if Self.isSpecial(c) { return nil }
+            if Self.isSpecial(Unicode.Scalar(bytes[i])) { return nil }
+            i += 1
+        }
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count)
+        i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == UInt8(ascii: "\\"), let (escaped, length) = Self.escape(bytes, at: i) {
+                Self.append(escaped, to: &text)
+                i += length
+                continue
+            }
             text.append(bytes[i])
             i += 1
         }
         return text
     }
 
-    /// The UTF-8 of the character a backslash at `i` escapes, and the escape's length: quoted
-    /// punctuation, or `\xhh` (the code point U+00hh, as ICU reads two hexadecimal digits).
-    private static func escape(_ bytes: ArraySlice<UInt8>, at i: Int) -> ([UInt8], Int)? {
+    /// Appends the UTF-8 of `scalar` to `text`.
+    private static func append(_ scalar: Unicode.Scalar, to text: inout [UInt8]) {
+        UTF8.encode(scalar) { text.append($0) }
+    }
+
+    /// The character a backslash at `i` escapes, and the escape's length: quoted punctuation,
+    /// or `\xhh` (the code point U+00hh, as ICU reads two hexadecimal digits).
+    private static func escape(_ bytes: ArraySlice<UInt8>, at i: Int) -> (Unicode.Scalar, Int)? {
         guard i + 1 < bytes.endIndex else { return nil }
-        if Self.isQuotable(Unicode.Scalar(bytes[i + 1])) { return ([bytes[i + 1]], 2) }
+        if Self.isQuotable(Unicode.Scalar(bytes[i + 1])) { return (Unicode.Scalar(bytes[i + 1]), 2) }
         func hex(_ b: UInt8) -> UInt8? {
             switch b {
             case 0x30...0x39: b - 0x30
@@ -152,7 +165,7 @@ enum SimpleRegex: Sendable, Equatable {
             }
         }
         guard bytes[i + 1] == UInt8(ascii: "x"), i + 3 < bytes.endIndex, let high = hex(bytes[i + 2]), let low = hex(bytes[i + 3]) else { return nil }
-        return (Array(String(Unicode.Scalar(high << 4 | low)).utf8), 4)
+        return (Unicode.Scalar(high << 4 | low), 4)
     }
 
     /// Whether ICU surely refuses `pattern` (already in normal form C), told without compiling
@@ -188,7 +201,7 @@ enum SimpleRegex: Sendable, Equatable {
     /// The pieces of a body made of literal characters, quoted punctuation, `[A-Za-z]+` and
     /// `\d+`, with at least one run; nil for anything else.
     private static func pieces(_ bytes: ArraySlice<UInt8>) -> [Piece]? {
-        let letters = Array("[A-Za-z]+".utf8), digits = Array("\\d+".utf8)
+        let letters: StaticString = "[A-Za-z]+", digits: StaticString = "\\d+"
         var pieces: [Piece] = []
         var text: [UInt8] = []
         var i = bytes.startIndex
@@ -198,15 +211,15 @@ enum SimpleRegex: Sendable, Equatable {
             pieces.append(piece)
         }
         while i < bytes.endIndex {
-            if bytes[i...].starts(with: letters) {
+            if Self.starts(bytes[i...], with: letters) {
                 run(.letters)
-                i += letters.count
-            } else if bytes[i...].starts(with: digits) {
+                i += letters.utf8CodeUnitCount
+            } else if Self.starts(bytes[i...], with: digits) {
                 run(.digits)
-                i += digits.count
+                i += digits.utf8CodeUnitCount
             } else if bytes[i] == UInt8(ascii: "\\") {
                 guard let (escaped, length) = Self.escape(bytes, at: i) else { return nil }
-                text += escaped
+                Self.append(escaped, to: &text)
                 i += length
             } else {
                 if Self.isSpecial(Unicode.Scalar(bytes[i])) { return nil }
@@ -218,20 +231,29 @@ enum SimpleRegex: Sendable, Equatable {
         return pieces.contains(where: { if case .text = $0 { false } else { true } }) ? pieces : nil
     }
 
+    /// Whether `bytes` start with `prefix` (ASCII), compared in place.
+    private static func starts(_ bytes: ArraySlice<UInt8>, with prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        for k in 0..<n where bytes[bytes.startIndex + k] != prefix.utf8Start[k] { return false }
+        return true
+    }
+
     /// `n` for `.{n}`, `.{n,}` and `.{n,m}` with m ≥ n, written without leading zeros and short
     /// enough for ICU to take.
     private static func dotCount(_ u: [UInt8]) -> Int? {
         guard u.count >= 4, u[0] == UInt8(ascii: "."), u[1] == UInt8(ascii: "{"), u.last == UInt8(ascii: "}") else { return nil }
         let inside = u[2..<(u.count - 1)]
-        let parts = inside.split(separator: UInt8(ascii: ","), maxSplits: 1, omittingEmptySubsequences: false)
         func number(_ digits: ArraySlice<UInt8>) -> Int? {
             guard (1...4).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   digits.count == 1 || digits.first != UInt8(ascii: "0") else { return nil }
             return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
-        guard let n = number(parts[0]) else { return nil }
-        if parts.count == 1 || parts[1].isEmpty { return n }
-        guard let m = number(parts[1]), m >= n else { return nil }
+        // Cut at the first comma, in place.
+        let comma = inside.firstIndex(of: UInt8(ascii: ","))
+        guard let n = number(inside[..<(comma ?? inside.endIndex)]) else { return nil }
+        guard let comma, comma + 1 < inside.endIndex else { return n }
+        guard let m = number(inside[(comma + 1)...]), m >= n else { return nil }
         return n
     }
 
