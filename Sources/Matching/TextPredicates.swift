@@ -172,34 +172,57 @@ struct AddressRange: Equatable, Sendable {
 
     /// An address (a range of one) or `address/prefix`; nil when malformed.
     init?(_ text: String) {
-        let utf8 = text.utf8
-        let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
-        let isIPv6 = !text.allBytes { $0 != UInt8(ascii: ":") }
-        guard let address = Self.parse(slash.map { String(text[..<$0]) } ?? text, isIPv6: isIPv6) else { return nil }
-        bytes = address
-        if let slash {
-            let digits = text[utf8.index(after: slash)...]
-            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let p = Int(digits),
-                  (address.count == 4 ? 1...32 : 1...128).contains(p) else { return nil }
-            prefix = p
-        } else {
-            prefix = address.count * 8
+        // Read from the text's bytes in place: finding the slash and cutting the address out
+        // as a string of its own went through string indexes.
+        var text = text
+        guard let (address, prefix) = text.withUTF8(Self.parse(utf8:)) else { return nil }
+        (bytes, self.prefix) = (address, prefix)
+    }
+
+    /// The bytes and prefix length of the address or `address/prefix` in `u`, or nil.
+    private static func parse(utf8 u: UnsafeBufferPointer<UInt8>) -> ([UInt8], Int)? {
+        let slash = u.firstIndex(of: UInt8(ascii: "/")) ?? u.count
+        let isIPv6 = u.contains(UInt8(ascii: ":"))
+        // The address as a C string (it ends at a NUL inside it too, as the string's did).
+        let parsed = withUnsafeTemporaryAllocation(of: CChar.self, capacity: slash + 1) { buffer -> [UInt8]? in
+            for k in 0..<slash { buffer[k] = CChar(bitPattern: u[k]) }
+            buffer[slash] = 0
+            return parse(cString: buffer.baseAddress!, isIPv6: isIPv6)
         }
+        guard let address = parsed else { return nil }
+        guard slash < u.count else { return (address, address.count * 8) }
+        // Digits only, read as `Int(_:)` reads them (nil past its range).
+        guard slash + 1 < u.count else { return nil }
+        var p = 0
+        for k in (slash + 1)..<u.count {
+            guard u[k] >= 0x30, u[k] <= 0x39 else { return nil }
+            let (times, o1) = p.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times.addingReportingOverflow(Int(u[k] - 0x30))
+            guard !o1, !o2 else { return nil }
+            p = next
+        }
+        guard (address.count == 4 ? 1...32 : 1...128).contains(p) else { return nil }
+        return (address, p)
     }
 
     /// The bytes of an IPv4 or IPv6 address, or nil.
     static func parse(_ text: String) -> [UInt8]? { parse(text, isIPv6: !text.allBytes { $0 != UInt8(ascii: ":") }) }
 
     static func parse(_ text: String, isIPv6: Bool) -> [UInt8]? {
+        // `withCString` lends short strings' bytes from the stack; passing the String
+        // itself made a heap copy of them for each call.
+        text.withCString { parse(cString: $0, isIPv6: isIPv6) }
+    }
+
+    /// The bytes of the IPv6 or IPv4 address spelt by a C string, or nil.
+    private static func parse(cString: UnsafePointer<CChar>, isIPv6: Bool) -> [UInt8]? {
         if isIPv6 {
             var address = in6_addr()
-            // `withCString` lends short strings' bytes from the stack; passing the String
-            // itself made a heap copy of them for each call.
-            guard text.withCString({ inet_pton(AF_INET6, $0, &address) }) == 1 else { return nil }
+            guard inet_pton(AF_INET6, cString, &address) == 1 else { return nil }
             return withUnsafeBytes(of: &address) { Array($0) }
         }
         var address = in_addr()
-        guard text.withCString({ inet_pton(AF_INET, $0, &address) }) == 1 else { return nil }
+        guard inet_pton(AF_INET, cString, &address) == 1 else { return nil }
         return withUnsafeBytes(of: &address) { Array($0) }
     }
 
