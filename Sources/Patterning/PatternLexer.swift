@@ -368,18 +368,13 @@ struct PatternLexer {
 
     private static func isTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         // YYYY-MM-DDTHH:MM:SS[.s+]Z with sane ranges.
-        func d(_ a: Int, _ n: Int) -> Int? {
-            guard a + n <= u.count else { return nil }
-            var value = 0
-            for k in a..<(a + n) {
-                guard isDigit(u[k]) else { return nil }
-                value = value * 10 + Int(u[k] - 0x30)
-            }
-            return value
+        guard u.count >= 20, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[u.count - 1] == 0x5A else { return false }
+        /// The two digits at `k` as a number, or -1.
+        @inline(__always) func two(_ k: Int) -> Int {
+            isDigit(u[k]) && isDigit(u[k + 1]) ? Int(u[k] &- 0x30) &* 10 &+ Int(u[k + 1] &- 0x30) : -1
         }
-        guard u.count >= 20, let mo = d(5, 2), let dd = d(8, 2), let hh = d(11, 2), let mi = d(14, 2), let ss = d(17, 2), d(0, 4) != nil,
-              u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u.last == 0x5A,
-              (1...12).contains(mo), (1...31).contains(dd), hh < 24, mi < 60, ss < 61
+        let year = two(0), mo = two(5), dd = two(8), hh = two(11), mi = two(14), ss = two(17)
+        guard year >= 0, two(2) >= 0, (1...12).contains(mo), (1...31).contains(dd), (0..<24).contains(hh), (0..<60).contains(mi), (0..<61).contains(ss)
         else { return false }
         if u.count == 20 { return true }
         return u[19] == 0x2E && u.count > 21 && u[20..<(u.count - 1)].allSatisfy(isDigit)
