@@ -113,21 +113,24 @@ public struct PatternParser {
         return false
     }
 
+    // The operands of each operator are moved into its node (`consume`): the tree built so far
+    // was copied into the new node and then destroyed, a retain and a release of every box.
+
     private mutating func observationExpressions() throws(PatternError) -> ObservationExpression {
         var left = try observationOr()
-        while try accept(keyword: .followedBy) { left = .combined(.followedBy, left, try observationOr()) }
+        while try accept(keyword: .followedBy) { let right = try observationOr(); left = .combined(.followedBy, consume left, right) }
         return left
     }
 
     private mutating func observationOr() throws(PatternError) -> ObservationExpression {
         var left = try observationAnd()
-        while try accept(keyword: .or) { left = .combined(.or, left, try observationAnd()) }
+        while try accept(keyword: .or) { let right = try observationAnd(); left = .combined(.or, consume left, right) }
         return left
     }
 
     private mutating func observationAnd() throws(PatternError) -> ObservationExpression {
         var left = try qualifiedObservation()
-        while try accept(keyword: .and) { left = .combined(.and, left, try qualifiedObservation()) }
+        while try accept(keyword: .and) { let right = try qualifiedObservation(); left = .combined(.and, consume left, right) }
         return left
     }
 
@@ -174,13 +177,13 @@ public struct PatternParser {
                 }
                 try advance()
                 guard try accept(keyword: .seconds) else { throw expected("SECONDS") }
-                expression = .qualified(expression, .within(seconds))
+                expression = .qualified(consume expression, .within(seconds))
             } else if try accept(keyword: .repeats) {
                 try once(.repeats, at: qualifierPosition)
                 guard case .integer(let v) = current, v >= 0, lexer.byte(position) != UInt8(ascii: "-") else { throw expected("a whole number after REPEATS") }
                 try advance()
                 guard try accept(keyword: .times) else { throw expected("TIMES") }
-                expression = .qualified(expression, .repeats(Int(min(v, Int64(Int32.max)))))
+                expression = .qualified(consume expression, .repeats(Int(min(v, Int64(Int32.max)))))
             } else if try accept(keyword: .start) {
                 try once(.start, at: qualifierPosition)
                 guard case .timestamp = current else { throw expected("a timestamp literal t'...' after START") }
@@ -190,7 +193,7 @@ public struct PatternParser {
                 guard case .timestamp = current else { throw expected("a timestamp literal t'...' after STOP") }
                 let stop = literalText()
                 try advance()
-                expression = .qualified(expression, .startStop(start, stop))
+                expression = .qualified(consume expression, .startStop(start, stop))
             } else {
                 return expression
             }
@@ -199,13 +202,13 @@ public struct PatternParser {
 
     private mutating func comparisonOr() throws(PatternError) -> ComparisonExpression {
         var left = try comparisonAnd()
-        while try accept(keyword: .or) { left = .or(left, try comparisonAnd()) }
+        while try accept(keyword: .or) { let right = try comparisonAnd(); left = .or(consume left, right) }
         return left
     }
 
     private mutating func comparisonAnd() throws(PatternError) -> ComparisonExpression {
         var left = try propertyTest()
-        while try accept(keyword: .and) { left = .and(left, try propertyTest()) }
+        while try accept(keyword: .and) { let right = try propertyTest(); left = .and(consume left, right) }
         return left
     }
 
