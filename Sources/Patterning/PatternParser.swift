@@ -103,9 +103,15 @@ public struct PatternParser {
         if depth > Self.maxDepth { throw error(at: position, "parentheses nested deeper than \(Self.maxDepth) levels") }
     }
 
+    @inline(__always)
     private mutating func count() throws(PatternError) {
         nodes += 1
-        if nodes > Self.maxNodes { throw error(at: position, "more than \(Self.maxNodes) comparisons and observations in one pattern") }
+        if nodes > Self.maxNodes { throw tooMany() }
+    }
+
+    /// Kept out of `count`, which every comparison calls: the message is built only when thrown.
+    private func tooMany() -> PatternError {
+        error(at: position, "more than \(Self.maxNodes) comparisons and observations in one pattern")
     }
 
     private mutating func accept(keyword: PatternKeyword) throws(PatternError) -> Bool {
