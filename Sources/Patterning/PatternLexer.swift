@@ -62,14 +62,16 @@ struct PatternLexer {
         while case let (token, _) = try next(), token != .end {}
     }
 
-    /// The character offset of a byte offset in `bytes` (they differ once a character before it
-    /// takes several bytes).
-    static func scalarOffset(_ byteOffset: Int, in bytes: some Collection<UInt8>) -> Int {
-        bytes.prefix(byteOffset).reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    /// The character offset of a byte offset in the pattern (they differ once a character before
+    /// it takes several bytes): the bytes that start a character before it.
+    func scalarOffset(_ byteOffset: Int) -> Int {
+        var count = 0
+        for k in 0..<min(byteOffset, bytes.count) where bytes[k] & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 
     private func error(_ byteOffset: Int, _ reason: String) -> PatternError {
-        PatternError(position: Self.scalarOffset(byteOffset, in: bytes), reason: reason)
+        PatternError(position: scalarOffset(byteOffset), reason: reason)
     }
 
     /// The byte at `k`, or 0 (which no token holds) past the end.

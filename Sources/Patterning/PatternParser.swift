@@ -13,8 +13,6 @@ public struct PatternParser {
     private var current: PatternToken = .end
     /// The byte offset of the current token.
     private var position = 0
-    /// The pattern, to turn the tokens' byte offsets into the character offsets errors report.
-    private let pattern: String
     private var depth = 0
     private var nodes = 0
 
@@ -30,12 +28,12 @@ public struct PatternParser {
         // instead of a copy made for each pattern.
         var text = pattern
         return try text.withUTF8 { bytes in
-            Result { () throws(PatternError) in try parse(pattern, bytes) }
+            Result { () throws(PatternError) in try parse(bytes) }
         }.get()
     }
 
-    private static func parse(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(PatternError) -> ObservationExpression {
-        var parser = PatternParser(pattern, bytes)
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(PatternError) -> ObservationExpression {
+        var parser = PatternParser(bytes)
         do throws(PatternError) {
             try parser.advance()
             let expression = try parser.observationExpressions()
@@ -49,9 +47,8 @@ public struct PatternParser {
         }
     }
 
-    private init(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.lexer = PatternLexer(bytes)
-        self.pattern = pattern
     }
 
     private mutating func advance() throws(PatternError) {
@@ -59,7 +56,7 @@ public struct PatternParser {
     }
 
     private func error(at byteOffset: Int, _ reason: String) -> PatternError {
-        PatternError(position: PatternLexer.scalarOffset(byteOffset, in: pattern.utf8), reason: reason)
+        PatternError(position: lexer.scalarOffset(byteOffset), reason: reason)
     }
 
     private func expected(_ what: String) -> PatternError {
