@@ -76,7 +76,9 @@ struct CompiledPath: Sendable {
     }
 
     /// Which of `_ref`, `_refs`, `_hex` and `_bin` ends `name` (at most one can: their last
-    /// letters differ), as `hasSuffix` decides it.
+    /// letters differ), as `hasSuffix` decides it. Inlined where each property step is read:
+    /// the call, with the name lent to a closure, cost more than the test itself.
+    @inline(__always)
     static func suffix(of name: String) -> Suffix {
         // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
         let decided = name.utf8.withContiguousStorageIfAvailable { bytes -> Suffix? in
