@@ -122,15 +122,19 @@ enum SimpleRegex: Sendable, Equatable {
     private static func literalText(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
         // Told first, so that an expression of another form costs no list.
         var i = bytes.startIndex
+        var escapes = false
         while i < bytes.endIndex {
             if bytes[i] == UInt8(ascii: "\\") {
                 guard let (_, length) = Self.escape(bytes, at: i) else { return nil }
+                escapes = true
                 i += length
                 continue
             }
             if Self.isSpecial(Unicode.Scalar(bytes[i])) { return nil }
             i += 1
         }
+        // Without escapes the text is the bytes themselves, copied at once.
+        guard escapes else { return Array(bytes) }
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count)
         i = bytes.startIndex
