@@ -121,19 +121,28 @@ public struct PatternParser {
 
     private mutating func observationExpressions() throws(PatternError) -> ObservationExpression {
         var left = try observationOr()
-        while try accept(keyword: .followedBy) { let right = try observationOr(); left = .combined(.followedBy, consume left, right) }
+        while try accept(keyword: .followedBy) {
+            let right = try observationOr()
+            left = .combined(.followedBy, consume left, right)
+        }
         return left
     }
 
     private mutating func observationOr() throws(PatternError) -> ObservationExpression {
         var left = try observationAnd()
-        while try accept(keyword: .or) { let right = try observationAnd(); left = .combined(.or, consume left, right) }
+        while try accept(keyword: .or) {
+            let right = try observationAnd()
+            left = .combined(.or, consume left, right)
+        }
         return left
     }
 
     private mutating func observationAnd() throws(PatternError) -> ObservationExpression {
         var left = try qualifiedObservation()
-        while try accept(keyword: .and) { let right = try qualifiedObservation(); left = .combined(.and, consume left, right) }
+        while try accept(keyword: .and) {
+            let right = try qualifiedObservation()
+            left = .combined(.and, consume left, right)
+        }
         return left
     }
 
@@ -205,13 +214,19 @@ public struct PatternParser {
 
     private mutating func comparisonOr() throws(PatternError) -> ComparisonExpression {
         var left = try comparisonAnd()
-        while try accept(keyword: .or) { let right = try comparisonAnd(); left = .or(consume left, right) }
+        while try accept(keyword: .or) {
+            let right = try comparisonAnd()
+            left = .or(consume left, right)
+        }
         return left
     }
 
     private mutating func comparisonAnd() throws(PatternError) -> ComparisonExpression {
         var left = try propertyTest()
-        while try accept(keyword: .and) { let right = try propertyTest(); left = .and(consume left, right) }
+        while try accept(keyword: .and) {
+            let right = try propertyTest()
+            left = .and(consume left, right)
+        }
         return left
     }
 
