@@ -79,15 +79,8 @@ struct PatternLexer {
 
     private static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 
-    /// Whether `b` is in the set of ASCII bytes whose bits are `low` (bytes 0 to 63) and `high`
-    /// (64 to 127): a shift and a test, where comparing with each range took several branches.
-    private static func isIn(_ b: UInt8, low: UInt64, high: UInt64) -> Bool {
-        let word = b < 64 ? low : b < 128 ? high : 0
-        return word >> UInt64(b & 63) & 1 != 0
-    }
-
     /// Letters and `_`, which start a name.
-    private static func isNameStart(_ b: UInt8) -> Bool { isIn(b, low: 0, high: 0x07FF_FFFE_87FF_FFFE) }
+    private static func isNameStart(_ b: UInt8) -> Bool { isNameByte(b) && !isDigit(b) }
 
     /// Letters, digits and `_`, which continue a name (as `-` does): looked up in a table of the
     /// ASCII bytes, `n` at each one of them, the cheapest test for the most frequent bytes.
@@ -153,6 +146,11 @@ struct PatternLexer {
         var i = offset
         while i < bytes.count {
             let c = bytes[i]
+            // Most tokens start with a printable ASCII byte that begins no comment: one test.
+            if c &- 0x21 < 0x5F && c != UInt8(ascii: "/") {
+                offset = i
+                return try token(at: i, c)
+            }
             // ASCII white space: the space and TAB to CR (the others are beyond ASCII).
             if c == 0x20 || c &- 0x09 < 5 { i += 1; continue }
             if c >= 0x80 {
