@@ -51,29 +51,29 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// The simple form of `pattern` (already in normal form C), or nil for anything else.
     init?(_ pattern: borrowing String) {
+        // Read from the text's bytes in place, not from a copy made for each expression.
+        var text = copy pattern
+        guard let form = text.withUTF8(Self.form) else { return nil }
+        self = form
+    }
+
+    /// The bytes of a text, lent for the time of reading it.
+    private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    /// The simple form of the expression spelt by the UTF-8 `s`, or nil.
+    private static func form(_ s: UnsafeBufferPointer<UInt8>) -> SimpleRegex? {
         // Foundation refuses an empty expression, so that one goes to ICU and its error.
-        guard !pattern.isEmpty else { return nil }
+        guard !s.isEmpty else { return nil }
         // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.
-        let s = Array(pattern.utf8)
-        if let n = Self.dotCount(s) {
-            self = .atLeast(n)
-            return
-        }
+        if let n = Self.dotCount(s) { return .atLeast(n) }
         let atStart = s.first == UInt8(ascii: "^")
         let atEnd = s.count > (atStart ? 1 : 0) && s.last == UInt8(ascii: "$") && !Self.isEscaped(s, s.count - 1)
         let body = s[(atStart ? 1 : 0)..<(s.count - (atEnd ? 1 : 0))]
-        if let text = Self.literalText(body) {
-            self = .literal(text, atStart: atStart, atEnd: atEnd)
-            return
-        }
-        if let pieces = Self.pieces(body) {
-            self = .sequence(pieces, atStart: atStart, atEnd: atEnd)
-            return
-        }
-        if Self.starts(s[...], with: "(?i)"), let inner = SimpleRegex(String(decoding: s.dropFirst(4), as: UTF8.self)),
+        if let text = Self.literalText(body) { return .literal(text, atStart: atStart, atEnd: atEnd) }
+        if let pieces = Self.pieces(body) { return .sequence(pieces, atStart: atStart, atEnd: atEnd) }
+        if Self.starts(s[...], with: "(?i)"), let inner = Self.form(UnsafeBufferPointer(rebasing: s.dropFirst(4))),
            case .literal(let text, let atStart, let atEnd) = inner, text.allSatisfy({ $0 < 0x80 }) {
-            self = .literalIgnoringCase(text, atStart: atStart, atEnd: atEnd)
-            return
+            return .literalIgnoringCase(text, atStart: atStart, atEnd: atEnd)
         }
         guard atStart, atEnd else { return nil }
         if body.count >= 2, body.first == UInt8(ascii: "("), body.last == UInt8(ascii: ")"), !Self.isEscaped(s, s.count - 2) {
@@ -82,8 +82,7 @@ enum SimpleRegex: Sendable, Equatable {
                 guard let text = Self.literalText(piece) else { return nil }
                 alternatives.append(text)
             }
-            self = .oneOf(alternatives)
-            return
+            return .oneOf(alternatives)
         }
         let halves = Self.split(body, at: UInt8(ascii: "."))
         // `A.*B`: a dot that is not quoted, followed by a star, once. Texts with CR or LF are left
@@ -91,11 +90,11 @@ enum SimpleRegex: Sendable, Equatable {
         guard halves.count == 2, halves[1].first == UInt8(ascii: "*"), let prefix = Self.literalText(halves[0]),
               let suffix = Self.literalText(halves[1].dropFirst()),
               !(prefix + suffix).contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
-        self = .around(prefix, suffix)
+        return .around(prefix, suffix)
     }
 
     /// Whether the byte at `k` follows an odd number of backslashes.
-    private static func isEscaped(_ s: [UInt8], _ k: Int) -> Bool {
+    private static func isEscaped(_ s: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
         var backslashes = 0
         var j = k - 1
         while j >= 0, s[j] == UInt8(ascii: "\\") { backslashes += 1; j -= 1 }
@@ -103,8 +102,8 @@ enum SimpleRegex: Sendable, Equatable {
     }
 
     /// `bytes` cut at each unquoted `separator`.
-    private static func split(_ bytes: ArraySlice<UInt8>, at separator: UInt8) -> [ArraySlice<UInt8>] {
-        var pieces: [ArraySlice<UInt8>] = []
+    private static func split(_ bytes: Bytes, at separator: UInt8) -> [Bytes] {
+        var pieces: [Bytes] = []
         var start = bytes.startIndex, i = bytes.startIndex
         while i < bytes.endIndex {
             if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
@@ -119,7 +118,7 @@ enum SimpleRegex: Sendable, Equatable {
     }
 
     /// The text `bytes` stand for when they are literal characters and quoted punctuation only.
-    private static func literalText(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
+    private static func literalText(_ bytes: Bytes) -> [UInt8]? {
         // Told first, so that an expression of another form costs no list.
         var i = bytes.startIndex
         var escapes = false
@@ -157,7 +156,7 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// The character a backslash at `i` escapes, and the escape's length: quoted punctuation,
     /// or `\xhh` (the code point U+00hh, as ICU reads two hexadecimal digits).
-    private static func escape(_ bytes: ArraySlice<UInt8>, at i: Int) -> (Unicode.Scalar, Int)? {
+    private static func escape(_ bytes: Bytes, at i: Int) -> (Unicode.Scalar, Int)? {
         guard i + 1 < bytes.endIndex else { return nil }
         if Self.isQuotable(Unicode.Scalar(bytes[i + 1])) { return (Unicode.Scalar(bytes[i + 1]), 2) }
         func hex(_ b: UInt8) -> UInt8? {
@@ -204,7 +203,7 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// The pieces of a body made of literal characters, quoted punctuation, `[A-Za-z]+` and
     /// `\d+`, with at least one run; nil for anything else.
-    private static func pieces(_ bytes: ArraySlice<UInt8>) -> [Piece]? {
+    private static func pieces(_ bytes: Bytes) -> [Piece]? {
         let letters: StaticString = "[A-Za-z]+", digits: StaticString = "\\d+"
         var pieces: [Piece] = []
         var text: [UInt8] = []
@@ -236,7 +235,7 @@ enum SimpleRegex: Sendable, Equatable {
     }
 
     /// Whether `bytes` start with `prefix` (ASCII), compared in place.
-    private static func starts(_ bytes: ArraySlice<UInt8>, with prefix: StaticString) -> Bool {
+    private static func starts(_ bytes: Bytes, with prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
         guard bytes.count >= n else { return false }
         for k in 0..<n where bytes[bytes.startIndex + k] != prefix.utf8Start[k] { return false }
@@ -245,10 +244,10 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// `n` for `.{n}`, `.{n,}` and `.{n,m}` with m ≥ n, written without leading zeros and short
     /// enough for ICU to take.
-    private static func dotCount(_ u: [UInt8]) -> Int? {
+    private static func dotCount(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
         guard u.count >= 4, u[0] == UInt8(ascii: "."), u[1] == UInt8(ascii: "{"), u.last == UInt8(ascii: "}") else { return nil }
         let inside = u[2..<(u.count - 1)]
-        func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        func number(_ digits: Bytes) -> Int? {
             guard (1...4).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   digits.count == 1 || digits.first != UInt8(ascii: "0") else { return nil }
             return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
