@@ -28,6 +28,7 @@ final class CompiledComparison: Sendable {
         switch (c.op, c.value) {
         case (.exists, _), (_, nil): break
         case (.in, .set(let elements)?):
+            set.reserveCapacity(elements.count)
             for e in elements { set.append(try Operand(e)) }
             try Context.checkHomogeneous(set)
         case (.like, .string(let text)?): like = LikePattern(text)
@@ -58,16 +59,18 @@ enum CompiledExpression: Sendable {
         }
     }
 
-    /// The compiled insides of every `[...]` of a pattern, left to right (the order in which
-    /// the evaluator visits them).
-    static func leaves(_ e: ObservationExpression) throws(EvaluationError) -> [CompiledExpression] {
+    /// The compiled insides of every `[...]` of a pattern (`count` of them), left to right (the
+    /// order in which the evaluator visits them).
+    static func leaves(_ e: borrowing ObservationExpression, count: Int) throws(EvaluationError) -> [CompiledExpression] {
         var out: [CompiledExpression] = []
+        // Room for all at once: growing the list leaf by leaf took an allocation per doubling.
+        out.reserveCapacity(count)
         try collect(e, into: &out)
         return out
     }
 
     /// Appends the leaves of `e` to `out`: one list for the pattern, not one per node joined.
-    private static func collect(_ e: ObservationExpression, into out: inout [CompiledExpression]) throws(EvaluationError) {
+    private static func collect(_ e: borrowing ObservationExpression, into out: inout [CompiledExpression]) throws(EvaluationError) {
         switch e {
         case .observation(let c): out.append(try CompiledExpression(c))
         case .combined(_, let a, let b):

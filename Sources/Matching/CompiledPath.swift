@@ -36,19 +36,23 @@ struct CompiledPath: Sendable {
     init(_ path: ObjectPath) {
         self.path = path
         var plain = true
-        var last: (name: String, suffix: Suffix)?
         var singleSteps = true
         var references = false
+        // The last property step by its position, its name read again only when it matters:
+        // keeping a copy of each name took a retain and a release per step.
+        var last = -1, lastSuffix = Suffix.none
         // Each name's ending is read once (a comparison's path was scanned once for every suffix).
-        for step in path.steps {
-            if case .property(let name) = step {
+        path.steps.withUnsafeBufferPointer { steps in
+            for k in steps.indices {
+                guard case .property(let name) = steps[k] else {
+                    plain = false
+                    singleSteps = false
+                    continue
+                }
                 let suffix = Self.suffix(of: name)
-                last = (name, suffix)
+                (last, lastSuffix) = (k, suffix)
                 if suffix == .refs { singleSteps = false }
                 if suffix == .ref || suffix == .refs { plain = false; references = true }
-            } else {
-                plain = false
-                singleSteps = false
             }
         }
         isPlain = plain
@@ -59,9 +63,9 @@ struct CompiledPath: Sendable {
             return Hop(name: name, dereferences: Self.suffix(of: name) == .ref)
         } : nil
         // The values a path reaches carry the name of its last property step (list indexes keep it).
-        switch last?.suffix {
-        case .hex?: valueKind = .hex(last!.name)
-        case .bin?: valueKind = .base64(last!.name)
+        switch lastSuffix {
+        case .hex: if case .property(let name) = path.steps[last] { valueKind = .hex(name) } else { valueKind = .text }
+        case .bin: if case .property(let name) = path.steps[last] { valueKind = .base64(name) } else { valueKind = .text }
         default: valueKind = .text
         }
     }
@@ -72,7 +76,9 @@ struct CompiledPath: Sendable {
     }
 
     /// Which of `_ref`, `_refs`, `_hex` and `_bin` ends `name` (at most one can: their last
-    /// letters differ), as `hasSuffix` decides it.
+    /// letters differ), as `hasSuffix` decides it. Inlined where each property step is read:
+    /// the call, with the name lent to a closure, cost more than the test itself.
+    @inline(__always)
     static func suffix(of name: String) -> Suffix {
         // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
         let decided = name.utf8.withContiguousStorageIfAvailable { bytes -> Suffix? in

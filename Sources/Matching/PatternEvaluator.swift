@@ -36,9 +36,10 @@ public struct PatternEvaluator: Sendable {
     /// no value (an impossible date), sets mixing kinds, refused regular expressions. Checked
     /// once, before any data, so no indicator fails later on some record.
     public init(_ pattern: consuming ObservationExpression) throws(PatternError) {
-        if let reason = Self.unsatisfiable(pattern) { throw PatternError(position: 0, reason: reason) }
-        do { leaves = try CompiledExpression.leaves(pattern) } catch { throw PatternError(position: 0, reason: error.reason) }
-        slots = Self.slots(pattern)
+        let shape = Shape(pattern)
+        if let reason = shape.refusal { throw PatternError(position: 0, reason: reason) }
+        do { leaves = try CompiledExpression.leaves(pattern, count: shape.leaves) } catch { throw PatternError(position: 0, reason: error.reason) }
+        slots = shape.slots
         // Taken over, not copied: copying a tree retains every name and literal it holds inline.
         self.pattern = pattern
     }
@@ -46,25 +47,38 @@ public struct PatternEvaluator: Sendable {
     /// The compiled inside of each `[...]`, left to right.
     let leaves: [CompiledExpression]
 
-    static func unsatisfiable(_ e: ObservationExpression) -> String? {
-        switch e {
-        case .observation: return nil
-        case .combined(_, let a, let b): return unsatisfiable(a) ?? unsatisfiable(b)
-        case .qualified(_, .within(let seconds)) where seconds <= 0: return "WITHIN needs a positive number of seconds"
-        case .qualified(_, .repeats(let n)) where n < 1: return "REPEATS needs at least 1 TIMES"
-        case .qualified(_, .startStop(let a, let b)) where Operand.parseTime(a) == nil || Operand.parseTime(b) == nil:
-            return "START and STOP need valid timestamps"
-        case .qualified(let inner, _): return unsatisfiable(inner)
-        }
-    }
+    /// What preparing a pattern needs to know of its tree, found in one walk of it.
+    struct Shape {
+        /// Why no data can satisfy or evaluate the pattern (the first such qualifier, outer
+        /// ones before those they qualify, left to right), or nil.
+        var refusal: String?
+        /// How many observations one binding may use.
+        var slots: Int
+        /// How many `[...]` the pattern holds.
+        var leaves: Int
 
-    static func slots(_ e: ObservationExpression) -> Int {
-        switch e {
-        case .observation: return 1
-        case .combined(.or, let a, let b): return max(slots(a), slots(b))
-        case .combined(_, let a, let b): return min(slots(a) + slots(b), 1 << 20)
-        case .qualified(let inner, .repeats(let n)): return min(slots(inner) * n, 1 << 20)
-        case .qualified(let inner, _): return slots(inner)
+        init(_ e: borrowing ObservationExpression) {
+            switch e {
+            case .observation:
+                (refusal, slots, leaves) = (nil, 1, 1)
+            case .combined(let op, let a, let b):
+                let left = Shape(a), right = Shape(b)
+                refusal = left.refusal ?? right.refusal
+                slots = op == .or ? max(left.slots, right.slots) : min(left.slots + right.slots, 1 << 20)
+                leaves = left.leaves + right.leaves
+            case .qualified(let inner, let qualifier):
+                let shape = Shape(inner)
+                leaves = shape.leaves
+                switch qualifier {
+                case .within(let seconds) where seconds <= 0: refusal = "WITHIN needs a positive number of seconds"
+                case .repeats(let n) where n < 1: refusal = "REPEATS needs at least 1 TIMES"
+                case .startStop(let a, let b) where Operand.parseTime(a) == nil || Operand.parseTime(b) == nil:
+                    refusal = "START and STOP need valid timestamps"
+                default: refusal = shape.refusal
+                }
+                // A refused qualifier's slots are never used, and may not multiply.
+                if case .repeats(let n) = qualifier, n >= 1 { slots = min(shape.slots * n, 1 << 20) } else { slots = shape.slots }
+            }
         }
     }
 

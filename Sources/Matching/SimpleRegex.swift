@@ -51,29 +51,29 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// The simple form of `pattern` (already in normal form C), or nil for anything else.
     init?(_ pattern: borrowing String) {
+        // Read from the text's bytes in place, not from a copy made for each expression.
+        var text = copy pattern
+        guard let form = text.withUTF8(Self.form) else { return nil }
+        self = form
+    }
+
+    /// The bytes of a text, lent for the time of reading it.
+    private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    /// The simple form of the expression spelt by the UTF-8 `s`, or nil.
+    private static func form(_ s: UnsafeBufferPointer<UInt8>) -> SimpleRegex? {
         // Foundation refuses an empty expression, so that one goes to ICU and its error.
-        guard !pattern.isEmpty else { return nil }
+        guard !s.isEmpty else { return nil }
         // Every character with a meaning is ASCII, and no byte of a longer UTF-8 sequence is.
-        let s = Array(pattern.utf8)
-        if let n = Self.dotCount(s) {
-            self = .atLeast(n)
-            return
-        }
+        if let n = Self.dotCount(s) { return .atLeast(n) }
         let atStart = s.first == UInt8(ascii: "^")
         let atEnd = s.count > (atStart ? 1 : 0) && s.last == UInt8(ascii: "$") && !Self.isEscaped(s, s.count - 1)
         let body = s[(atStart ? 1 : 0)..<(s.count - (atEnd ? 1 : 0))]
-        if let text = Self.literalText(body) {
-            self = .literal(text, atStart: atStart, atEnd: atEnd)
-            return
-        }
-        if let pieces = Self.pieces(body) {
-            self = .sequence(pieces, atStart: atStart, atEnd: atEnd)
-            return
-        }
-        if s.starts(with: Array("(?i)".utf8)), let inner = SimpleRegex(String(decoding: s.dropFirst(4), as: UTF8.self)),
+        if let text = Self.literalText(body) { return .literal(text, atStart: atStart, atEnd: atEnd) }
+        if let pieces = Self.pieces(body) { return .sequence(pieces, atStart: atStart, atEnd: atEnd) }
+        if Self.starts(s[...], with: "(?i)"), let inner = Self.form(UnsafeBufferPointer(rebasing: s.dropFirst(4))),
            case .literal(let text, let atStart, let atEnd) = inner, text.allSatisfy({ $0 < 0x80 }) {
-            self = .literalIgnoringCase(text, atStart: atStart, atEnd: atEnd)
-            return
+            return .literalIgnoringCase(text, atStart: atStart, atEnd: atEnd)
         }
         guard atStart, atEnd else { return nil }
         if body.count >= 2, body.first == UInt8(ascii: "("), body.last == UInt8(ascii: ")"), !Self.isEscaped(s, s.count - 2) {
@@ -82,8 +82,7 @@ enum SimpleRegex: Sendable, Equatable {
                 guard let text = Self.literalText(piece) else { return nil }
                 alternatives.append(text)
             }
-            self = .oneOf(alternatives)
-            return
+            return .oneOf(alternatives)
         }
         let halves = Self.split(body, at: UInt8(ascii: "."))
         // `A.*B`: a dot that is not quoted, followed by a star, once. Texts with CR or LF are left
@@ -91,11 +90,11 @@ enum SimpleRegex: Sendable, Equatable {
         guard halves.count == 2, halves[1].first == UInt8(ascii: "*"), let prefix = Self.literalText(halves[0]),
               let suffix = Self.literalText(halves[1].dropFirst()),
               !(prefix + suffix).contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
-        self = .around(prefix, suffix)
+        return .around(prefix, suffix)
     }
 
     /// Whether the byte at `k` follows an odd number of backslashes.
-    private static func isEscaped(_ s: [UInt8], _ k: Int) -> Bool {
+    private static func isEscaped(_ s: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
         var backslashes = 0
         var j = k - 1
         while j >= 0, s[j] == UInt8(ascii: "\\") { backslashes += 1; j -= 1 }
@@ -103,8 +102,8 @@ enum SimpleRegex: Sendable, Equatable {
     }
 
     /// `bytes` cut at each unquoted `separator`.
-    private static func split(_ bytes: ArraySlice<UInt8>, at separator: UInt8) -> [ArraySlice<UInt8>] {
-        var pieces: [ArraySlice<UInt8>] = []
+    private static func split(_ bytes: Bytes, at separator: UInt8) -> [Bytes] {
+        var pieces: [Bytes] = []
         var start = bytes.startIndex, i = bytes.startIndex
         while i < bytes.endIndex {
             if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
@@ -119,30 +118,47 @@ enum SimpleRegex: Sendable, Equatable {
     }
 
     /// The text `bytes` stand for when they are literal characters and quoted punctuation only.
-    private static func literalText(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count)
+    private static func literalText(_ bytes: Bytes) -> [UInt8]? {
+        // Told first, so that an expression of another form costs no list.
         var i = bytes.startIndex
+        var escapes = false
         while i < bytes.endIndex {
-            let c = Unicode.Scalar(bytes[i])
-            if c == "\\" {
-                guard let (escaped, length) = Self.escape(bytes, at: i) else { return nil }
-                text += escaped
+            if bytes[i] == UInt8(ascii: "\\") {
+                guard let (_, length) = Self.escape(bytes, at: i) else { return nil }
+                escapes = true
                 i += length
                 continue
             }
-            if Self.isSpecial(c) { return nil }
+            if Self.isSpecial(Unicode.Scalar(bytes[i])) { return nil }
+            i += 1
+        }
+        // Without escapes the text is the bytes themselves, copied at once.
+        guard escapes else { return Array(bytes) }
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count)
+        i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == UInt8(ascii: "\\"), let (escaped, length) = Self.escape(bytes, at: i) {
+                Self.append(escaped, to: &text)
+                i += length
+                continue
+            }
             text.append(bytes[i])
             i += 1
         }
         return text
     }
 
-    /// The UTF-8 of the character a backslash at `i` escapes, and the escape's length: quoted
-    /// punctuation, or `\xhh` (the code point U+00hh, as ICU reads two hexadecimal digits).
-    private static func escape(_ bytes: ArraySlice<UInt8>, at i: Int) -> ([UInt8], Int)? {
+    /// Appends the UTF-8 of `scalar` to `text`.
+    private static func append(_ scalar: Unicode.Scalar, to text: inout [UInt8]) {
+        UTF8.encode(scalar) { text.append($0) }
+    }
+
+    /// The character a backslash at `i` escapes, and the escape's length: quoted punctuation,
+    /// or `\xhh` (the code point U+00hh, as ICU reads two hexadecimal digits).
+    private static func escape(_ bytes: Bytes, at i: Int) -> (Unicode.Scalar, Int)? {
         guard i + 1 < bytes.endIndex else { return nil }
-        if Self.isQuotable(Unicode.Scalar(bytes[i + 1])) { return ([bytes[i + 1]], 2) }
+        if Self.isQuotable(Unicode.Scalar(bytes[i + 1])) { return (Unicode.Scalar(bytes[i + 1]), 2) }
         func hex(_ b: UInt8) -> UInt8? {
             switch b {
             case 0x30...0x39: b - 0x30
@@ -152,7 +168,7 @@ enum SimpleRegex: Sendable, Equatable {
             }
         }
         guard bytes[i + 1] == UInt8(ascii: "x"), i + 3 < bytes.endIndex, let high = hex(bytes[i + 2]), let low = hex(bytes[i + 3]) else { return nil }
-        return (Array(String(Unicode.Scalar(high << 4 | low)).utf8), 4)
+        return (Unicode.Scalar(high << 4 | low), 4)
     }
 
     /// Whether ICU surely refuses `pattern` (already in normal form C), told without compiling
@@ -187,8 +203,8 @@ enum SimpleRegex: Sendable, Equatable {
 
     /// The pieces of a body made of literal characters, quoted punctuation, `[A-Za-z]+` and
     /// `\d+`, with at least one run; nil for anything else.
-    private static func pieces(_ bytes: ArraySlice<UInt8>) -> [Piece]? {
-        let letters = Array("[A-Za-z]+".utf8), digits = Array("\\d+".utf8)
+    private static func pieces(_ bytes: Bytes) -> [Piece]? {
+        let letters: StaticString = "[A-Za-z]+", digits: StaticString = "\\d+"
         var pieces: [Piece] = []
         var text: [UInt8] = []
         var i = bytes.startIndex
@@ -198,15 +214,15 @@ enum SimpleRegex: Sendable, Equatable {
             pieces.append(piece)
         }
         while i < bytes.endIndex {
-            if bytes[i...].starts(with: letters) {
+            if Self.starts(bytes[i...], with: letters) {
                 run(.letters)
-                i += letters.count
-            } else if bytes[i...].starts(with: digits) {
+                i += letters.utf8CodeUnitCount
+            } else if Self.starts(bytes[i...], with: digits) {
                 run(.digits)
-                i += digits.count
+                i += digits.utf8CodeUnitCount
             } else if bytes[i] == UInt8(ascii: "\\") {
                 guard let (escaped, length) = Self.escape(bytes, at: i) else { return nil }
-                text += escaped
+                Self.append(escaped, to: &text)
                 i += length
             } else {
                 if Self.isSpecial(Unicode.Scalar(bytes[i])) { return nil }
@@ -218,20 +234,29 @@ enum SimpleRegex: Sendable, Equatable {
         return pieces.contains(where: { if case .text = $0 { false } else { true } }) ? pieces : nil
     }
 
+    /// Whether `bytes` start with `prefix` (ASCII), compared in place.
+    private static func starts(_ bytes: Bytes, with prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        for k in 0..<n where bytes[bytes.startIndex + k] != prefix.utf8Start[k] { return false }
+        return true
+    }
+
     /// `n` for `.{n}`, `.{n,}` and `.{n,m}` with m ≥ n, written without leading zeros and short
     /// enough for ICU to take.
-    private static func dotCount(_ u: [UInt8]) -> Int? {
+    private static func dotCount(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
         guard u.count >= 4, u[0] == UInt8(ascii: "."), u[1] == UInt8(ascii: "{"), u.last == UInt8(ascii: "}") else { return nil }
         let inside = u[2..<(u.count - 1)]
-        let parts = inside.split(separator: UInt8(ascii: ","), maxSplits: 1, omittingEmptySubsequences: false)
-        func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        func number(_ digits: Bytes) -> Int? {
             guard (1...4).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   digits.count == 1 || digits.first != UInt8(ascii: "0") else { return nil }
             return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
-        guard let n = number(parts[0]) else { return nil }
-        if parts.count == 1 || parts[1].isEmpty { return n }
-        guard let m = number(parts[1]), m >= n else { return nil }
+        // Cut at the first comma, in place.
+        let comma = inside.firstIndex(of: UInt8(ascii: ","))
+        guard let n = number(inside[..<(comma ?? inside.endIndex)]) else { return nil }
+        guard let comma, comma + 1 < inside.endIndex else { return n }
+        guard let m = number(inside[(comma + 1)...]), m >= n else { return nil }
         return n
     }
 

@@ -2,31 +2,40 @@
 /// that algorithm (as the OASIS pattern validator requires), so a mistyped hash is caught when the
 /// indicator is shared rather than silently never matching.
 enum HashLiterals {
-    /// Digest shapes by algorithm name in upper case without hyphens: hex lengths, or nil for SSDEEP.
-    static let hexLengths: [String: [Int]] = [
-        "MD5": [32], "MD6": [32, 40, 56, 64, 96, 128], "RIPEMD160": [40], "SHA1": [40], "SHA224": [56], "SHA256": [64],
-        "SHA384": [96], "SHA512": [128], "SHA3224": [56], "SHA3256": [64], "SHA3384": [96], "SHA3512": [128], "WHIRLPOOL": [128],
-    ]
+    /// The digest shape of the algorithm spelt `key` (upper case without hyphens): its hex
+    /// lengths, none for SSDEEP, nil for an algorithm not checked. Told by length and bytes:
+    /// hashing the name for a dictionary cost more than comparing it with the few of its length.
+    static func hexLengths(_ key: UnsafeBufferPointer<UInt8>) -> [Int]? {
+        func is_(_ name: StaticString) -> Bool {
+            key.count == name.utf8CodeUnitCount && key.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        }
+        return switch key.count {
+        case 3: is_("MD5") ? [32] : is_("MD6") ? [32, 40, 56, 64, 96, 128] : nil
+        case 4: is_("SHA1") ? [40] : nil
+        case 6: is_("SHA256") ? [64] : is_("SHA512") ? [128] : is_("SHA224") ? [56] : is_("SHA384") ? [96] : is_("SSDEEP") ? [] : nil
+        case 7: is_("SHA3256") ? [64] : is_("SHA3512") ? [128] : is_("SHA3224") ? [56] : is_("SHA3384") ? [96] : nil
+        case 9: is_("RIPEMD160") ? [40] : is_("WHIRLPOOL") ? [128] : nil
+        default: nil
+        }
+    }
 
     /// Why the literal of a comparison on a hash is not a digest of its algorithm, or nil.
     /// LIKE and MATCHES take patterns, not digests, and are not checked.
     static func problem(path: ObjectPath, op: ComparisonOperator, value: PatternLiteral) -> String? {
         guard op != .like, op != .matches, path.steps.contains(.property("hashes")), case .property(let last)? = path.steps.last else { return nil }
-        let algorithm = Self.algorithmName(last)
-        let isSSDEEP = algorithm == "SSDEEP"
         // Looked up once, not again for each literal of a set.
-        let lengths = isSSDEEP ? [] : hexLengths[algorithm]
-        guard isSSDEEP || lengths != nil else { return nil }
+        guard let lengths = Self.digestLengths(last) else { return nil }
+        let isSSDEEP = lengths.isEmpty
         func check(_ literal: PatternLiteral) -> String? {
             guard case .string(let text) = literal else { return "a \(last) hash must be compared with a string holding a digest" }
-            let u = text.utf8
+            let count = text.utf8.count
             let valid: Bool
             if isSSDEEP {
-                valid = (1...128).contains(u.count) && u.allSatisfy { c in
+                valid = (1...128).contains(count) && text.allBytes { c in
                     (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x2F || c == 0x2B || c == 0x3A || c == 0x2E
                 }
             } else {
-                valid = lengths!.contains(u.count) && u.allSatisfy { c in
+                valid = lengths.contains(count) && text.allBytes { c in
                     switch c {
                     case 0x30...0x39, 0x41...0x46, 0x61...0x66: true
                     default: false
@@ -41,18 +50,22 @@ enum HashLiterals {
         return nil
     }
 
-    /// `name` in upper case without hyphens; ASCII names (nearly all) by their bytes, which is
-    /// what `uppercased()` gives them without its Unicode tables.
-    static func algorithmName(_ name: String) -> String {
-        guard name.allBytes({ $0 < 0x80 }) else { return name.uppercased().replacingAll("-", "") }
-        let hyphens = name.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "-") ? 1 : 0) }
-        return String(unsafeUninitializedCapacity: name.utf8.count - hyphens) { buffer in
-            var k = 0
-            for b in name.utf8 where b != UInt8(ascii: "-") {
-                buffer[k] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
-                k += 1
+    /// The digest shape (as `hexLengths` tells it) of the algorithm `name` names, compared in
+    /// upper case without hyphens; ASCII names (nearly all) are put so by their bytes on the
+    /// stack, which is what `uppercased()` gives them without its Unicode tables.
+    static func digestLengths(_ name: String) -> [Int]? {
+        var key = name.allBytes({ $0 < 0x80 }) ? name : name.uppercased().replacingAll("-", "")
+        return key.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer -> [Int]? in
+                var k = 0
+                for b in bytes where b != UInt8(ascii: "-") {
+                    // No algorithm's name is longer.
+                    guard k < buffer.count else { return nil }
+                    buffer[k] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+                    k += 1
+                }
+                return hexLengths(UnsafeBufferPointer(rebasing: buffer[..<k]))
             }
-            return k
         }
     }
 }

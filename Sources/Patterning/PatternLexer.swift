@@ -1,17 +1,18 @@
-/// Tokens of the STIX patterning language.
+/// Tokens of the STIX patterning language. Their text stays in the pattern, read by the parser
+/// only where it needs it: a token is then a few plain bytes, copied without retaining anything.
 enum PatternToken: Equatable {
     case lbracket, rbracket, lparen, rparen, colon, dot, comma, star
     case op(ComparisonOperator)   // = != > < >= <= (and their spellings == and <>)
     case keyword(PatternKeyword)
     /// A name, and whether it holds a hyphen (property names must not, the object type may).
-    case identifier(String, hyphen: Bool)
-    case string(String)
-    case integer(Int64, text: String)
+    case identifier(hyphen: Bool)
+    /// A string literal, and whether it holds escapes (its text is then unescaped when read).
+    case string(escaped: Bool)
+    case integer(Int64)
     case float(Double)
     case boolean(Bool)
-    case timestamp(String)
-    case hex([UInt8])
-    case binary(String)
+    /// `t'...'`, `h'...'`, `b'...'`, already checked (none holds an escape).
+    case timestamp, hex, binary
     case end
 }
 
@@ -51,7 +52,8 @@ extension PatternKeyword {
 struct PatternLexer {
     /// The pattern's UTF-8, lent by the parser for the time of one parse.
     private let bytes: UnsafeBufferPointer<UInt8>
-    private var i = 0
+    /// The byte offset just after the last token read.
+    private(set) var offset = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -60,20 +62,32 @@ struct PatternLexer {
         while case let (token, _) = try next(), token != .end {}
     }
 
-    /// The character offset of a byte offset in `bytes` (they differ once a character before it
-    /// takes several bytes).
-    static func scalarOffset(_ byteOffset: Int, in bytes: some Collection<UInt8>) -> Int {
-        bytes.prefix(byteOffset).reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    /// The character offset of a byte offset in the pattern (they differ once a character before
+    /// it takes several bytes): the bytes that start a character before it.
+    func scalarOffset(_ byteOffset: Int) -> Int {
+        var count = 0
+        for k in 0..<min(byteOffset, bytes.count) where bytes[k] & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 
     private func error(_ byteOffset: Int, _ reason: String) -> PatternError {
-        PatternError(position: Self.scalarOffset(byteOffset, in: bytes), reason: reason)
+        PatternError(position: scalarOffset(byteOffset), reason: reason)
     }
 
-    private func byte(_ k: Int) -> UInt8? { k < bytes.count ? bytes[k] : nil }
+    /// The byte at `k`, or 0 (which no token holds) past the end.
+    func byte(_ k: Int) -> UInt8 { k < bytes.count ? bytes[k] : 0 }
 
-    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    private static func isIdentStart(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b == 0x5F }
+    private static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    /// Letters and `_`, which start a name.
+    private static func isNameStart(_ b: UInt8) -> Bool { isNameByte(b) && !isDigit(b) }
+
+    /// Letters, digits and `_`, which continue a name (as `-` does): looked up in a table of the
+    /// ASCII bytes, `n` at each one of them, the cheapest test for the most frequent bytes.
+    private static func isNameByte(_ b: UInt8) -> Bool {
+        let table: StaticString = "................................................nnnnnnnnnn.......nnnnnnnnnnnnnnnnnnnnnnnnnn....n.nnnnnnnnnnnnnnnnnnnnnnnnnn....."
+        return b < 128 && table.utf8Start[Int(b)] == UInt8(ascii: "n")
+    }
 
     /// The scalar starting at byte `k` (the pattern is valid UTF-8) and its length in bytes.
     private func scalar(at k: Int) -> (Unicode.Scalar, Int) {
@@ -97,35 +111,54 @@ struct PatternLexer {
         return true
     }
 
-    /// The text of `range`, written into the string's storage directly: short ASCII texts (most
-    /// names and literals) become small strings without `String(decoding:)`'s separate UTF-8
-    /// validation pass; other text is validated (and repaired) the same way.
-    private func text(_ range: Range<Int>) -> String {
-        String(unsafeUninitializedCapacity: range.count) { buffer in
-            guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
-            target.update(from: source + range.lowerBound, count: range.count)
-            return range.count
+    /// The text of `range`, decoded from the pattern's bytes in place (invalid UTF-8 repaired):
+    /// measured cheaper than writing the bytes into a new string's storage through a closure.
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// The text of the quoted literal that starts at `start` (its quote, or its `t`, `h` or `b`)
+    /// and ends just before `end`, escapes undone.
+    func unquoted(from start: Int, to end: Int, escaped: Bool) -> String {
+        let first = bytes[start] == UInt8(ascii: "'") ? start + 1 : start + 2
+        guard escaped else { return text(first..<(end - 1)) }
+        return String(unsafeUninitializedCapacity: end - 1 - first) { buffer in
+            var j = first, k = 0
+            while j < end - 1 {
+                // The lexer let only `\'` and `\\` through: the byte after a backslash is the text.
+                if bytes[j] == UInt8(ascii: "\\") { j += 1 }
+                buffer[k] = bytes[j]
+                j += 1
+                k += 1
+            }
+            return k
         }
     }
 
     private mutating func emit(_ token: PatternToken, at start: Int, length: Int) -> (PatternToken, Int) {
-        i = start + length
+        offset = start + length
         return (token, start)
     }
 
-    /// The next token and its byte offset; `.end` at the end of the pattern.
+    /// The next token and its byte offset (`offset` is then the byte after it); `.end` at the
+    /// end of the pattern.
     mutating func next() throws(PatternError) -> (PatternToken, Int) {
+        var i = offset
         while i < bytes.count {
             let c = bytes[i]
-            let start = i
+            // Most tokens start with a printable ASCII byte that begins no comment: one test.
+            if c &- 0x21 < 0x5F && c != UInt8(ascii: "/") {
+                offset = i
+                return try token(at: i, c)
+            }
+            // ASCII white space: the space and TAB to CR (the others are beyond ASCII).
+            if c == 0x20 || c &- 0x09 < 5 { i += 1; continue }
             if c >= 0x80 {
                 let (scalar, length) = scalar(at: i)
-                guard Self.isSpace(scalar) else { throw error(i, "unexpected character '\(scalar)'") }
+                guard Self.isSpace(scalar) else { offset = i; throw error(i, "unexpected character '\(scalar)'") }
                 i += length
                 continue
             }
-            // ASCII white space: the space and TAB to CR (the others are beyond ASCII).
-            if c == 0x20 || (c >= 0x09 && c <= 0x0D) { i += 1; continue }
             // Comments, as the grammar skips them: `// to the end of the line` and `/* ... */`.
             if c == UInt8(ascii: "/"), byte(i + 1) == UInt8(ascii: "/") {
                 while i < bytes.count, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
@@ -134,82 +167,83 @@ struct PatternLexer {
             if c == UInt8(ascii: "/"), byte(i + 1) == UInt8(ascii: "*") {
                 var j = i + 2
                 while j + 1 < bytes.count, !(bytes[j] == UInt8(ascii: "*") && bytes[j + 1] == UInt8(ascii: "/")) { j += 1 }
-                guard j + 1 < bytes.count else { throw error(i, "unterminated comment (/* without */)") }
+                guard j + 1 < bytes.count else { offset = i; throw error(i, "unterminated comment (/* without */)") }
                 i = j + 2
                 continue
             }
-            switch c {
-            case UInt8(ascii: "["): return emit(.lbracket, at: i, length: 1)
-            case UInt8(ascii: "]"): return emit(.rbracket, at: i, length: 1)
-            case UInt8(ascii: "("): return emit(.lparen, at: i, length: 1)
-            case UInt8(ascii: ")"): return emit(.rparen, at: i, length: 1)
-            case UInt8(ascii: ":"): return emit(.colon, at: i, length: 1)
-            case UInt8(ascii: ","): return emit(.comma, at: i, length: 1)
-            case UInt8(ascii: "*"): return emit(.star, at: i, length: 1)
-            case UInt8(ascii: "."):
-                if let next = byte(i + 1), Self.isDigit(next) { return try number() }
-                return emit(.dot, at: i, length: 1)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"):
-                return try number()
-            case UInt8(ascii: "="):
-                // The grammar accepts '==' as a spelling of '='.
-                return emit(.op(.equal), at: i, length: byte(i + 1) == UInt8(ascii: "=") ? 2 : 1)
-            case UInt8(ascii: "!"):
-                guard byte(i + 1) == UInt8(ascii: "=") else { throw error(i, "expected '!='") }
-                return emit(.op(.notEqual), at: i, length: 2)
-            case UInt8(ascii: "<"), UInt8(ascii: ">"):
-                let orEqual = byte(i + 1) == UInt8(ascii: "=")
-                if c == UInt8(ascii: "<"), byte(i + 1) == UInt8(ascii: ">") {
-                    return emit(.op(.notEqual), at: i, length: 2)   // '<>' is a spelling of '!='
-                } else if c == UInt8(ascii: "<") {
-                    return emit(.op(orEqual ? .lessOrEqual : .less), at: i, length: orEqual ? 2 : 1)
-                } else {
-                    return emit(.op(orEqual ? .greaterOrEqual : .greater), at: i, length: orEqual ? 2 : 1)
-                }
-            case UInt8(ascii: "'"):
-                let (text, next) = try quoted(from: i)
-                i = next
-                return (.string(text), start)
-            default:
-                if c == UInt8(ascii: "t") || c == UInt8(ascii: "h") || c == UInt8(ascii: "b"), byte(i + 1) == UInt8(ascii: "'") {
-                    return try prefixedLiteral(c)
-                } else if Self.isIdentStart(c) {
-                    var j = i + 1
-                    var hyphen = false
-                    while j < bytes.count {
-                        let b = bytes[j]
-                        // Letters first: most bytes of a name are, and they then cost one test.
-                        if Self.isIdentStart(b) || Self.isDigit(b) {
-                            j += 1
-                        } else if b == 0x2D {
-                            hyphen = true
-                            j += 1
-                        } else {
-                            break
-                        }
-                    }
-                    let word = bytes[i..<j]
-                    let token: PatternToken
-                    if c <= UInt8(ascii: "Z"), let keyword = PatternKeyword(word) {
-                        token = .keyword(keyword)
-                    } else if c == UInt8(ascii: "t") && Self.equal(word, "true") || c == UInt8(ascii: "f") && Self.equal(word, "false") {
-                        token = .boolean(word.count == 4)
-                    } else {
-                        token = .identifier(text(i..<j), hyphen: hyphen)
-                    }
-                    i = j
-                    return (token, start)
-                } else {
-                    throw error(i, "unexpected character '\(Unicode.Scalar(c))'")
-                }
-            }
+            offset = i
+            return try token(at: i, c)
         }
+        offset = bytes.count
         return (.end, bytes.count)
     }
 
-    /// An integer or decimal starting at `i`, with an optional sign.
+    /// The token starting with byte `c` at `i`, after white space and comments.
+    private mutating func token(at i: Int, _ c: UInt8) throws(PatternError) -> (PatternToken, Int) {
+        switch c {
+        case UInt8(ascii: "["): return emit(.lbracket, at: i, length: 1)
+        case UInt8(ascii: "]"): return emit(.rbracket, at: i, length: 1)
+        case UInt8(ascii: "("): return emit(.lparen, at: i, length: 1)
+        case UInt8(ascii: ")"): return emit(.rparen, at: i, length: 1)
+        case UInt8(ascii: ":"): return emit(.colon, at: i, length: 1)
+        case UInt8(ascii: ","): return emit(.comma, at: i, length: 1)
+        case UInt8(ascii: "*"): return emit(.star, at: i, length: 1)
+        case UInt8(ascii: "."):
+            if Self.isDigit(byte(i + 1)) { return try number() }
+            return emit(.dot, at: i, length: 1)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"):
+            return try number()
+        case UInt8(ascii: "="):
+            // The grammar accepts '==' as a spelling of '='.
+            return emit(.op(.equal), at: i, length: byte(i + 1) == UInt8(ascii: "=") ? 2 : 1)
+        case UInt8(ascii: "!"):
+            guard byte(i + 1) == UInt8(ascii: "=") else { throw error(i, "expected '!='") }
+            return emit(.op(.notEqual), at: i, length: 2)
+        case UInt8(ascii: "<"), UInt8(ascii: ">"):
+            let orEqual = byte(i + 1) == UInt8(ascii: "=")
+            if c == UInt8(ascii: "<"), byte(i + 1) == UInt8(ascii: ">") {
+                return emit(.op(.notEqual), at: i, length: 2)   // '<>' is a spelling of '!='
+            } else if c == UInt8(ascii: "<") {
+                return emit(.op(orEqual ? .lessOrEqual : .less), at: i, length: orEqual ? 2 : 1)
+            } else {
+                return emit(.op(orEqual ? .greaterOrEqual : .greater), at: i, length: orEqual ? 2 : 1)
+            }
+        case UInt8(ascii: "'"):
+            let (end, escaped) = try quoted(from: i)
+            offset = end
+            return (.string(escaped: escaped), i)
+        default:
+            if c == UInt8(ascii: "t") || c == UInt8(ascii: "h") || c == UInt8(ascii: "b"), byte(i + 1) == UInt8(ascii: "'") {
+                return try prefixedLiteral(c)
+            }
+            guard Self.isNameStart(c) else { throw error(i, "unexpected character '\(Unicode.Scalar(c))'") }
+            var j = i + 1
+            var hyphen = false
+            // Runs of letters, digits and `_`, joined by hyphens (rarer, and tested for apart).
+            while true {
+                while j < bytes.count, Self.isNameByte(bytes[j]) { j += 1 }
+                guard j < bytes.count, bytes[j] == UInt8(ascii: "-") else { break }
+                hyphen = true
+                j += 1
+            }
+            let word = bytes[i..<j]
+            let token: PatternToken
+            if c <= UInt8(ascii: "Z"), let keyword = PatternKeyword(word) {
+                token = .keyword(keyword)
+            } else if c == UInt8(ascii: "t") && Self.equal(word, "true") || c == UInt8(ascii: "f") && Self.equal(word, "false") {
+                token = .boolean(word.count == 4)
+            } else {
+                token = .identifier(hyphen: hyphen)
+            }
+            offset = j
+            return (token, i)
+        }
+    }
+
+    /// An integer or decimal starting at `offset`, with an optional sign.
     private mutating func number() throws(PatternError) -> (PatternToken, Int) {
-        var j = i
+        let start = offset
+        var j = start
         if bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") { j += 1 }
         while j < bytes.count, Self.isDigit(bytes[j]) { j += 1 }
         var isFloat = false
@@ -218,80 +252,110 @@ struct PatternLexer {
             j += 1
             let fractionStart = j
             while j < bytes.count, Self.isDigit(bytes[j]) { j += 1 }
-            if j == fractionStart { throw error(i, "invalid number") }
+            if j == fractionStart { throw error(start, "invalid number") }
         }
-        let text = text(i..<j)
-        let start = i
         // The offset moves past the number only once it reads: a lexical error leaves it at
         // the error, where `drain` finds it again.
         if isFloat {
+            let text = text(start..<j)
             guard let d = Double(text) else { throw error(start, "invalid number '\(text)'") }
-            i = j
+            offset = j
             return (.float(d), start)
-        } else {
-            // Read from the bytes: at most one sign, then the digits.
-            let negative = bytes[start] == UInt8(ascii: "-")
-            let digitsStart = negative || bytes[start] == UInt8(ascii: "+") ? start + 1 : start
-            guard j > digitsStart else { throw error(start, "invalid integer '\(text)'") }
-            // The grammar has no size limit; beyond 64 bits the value saturates (accumulated
-            // towards its sign, so that Int64.min itself is exact).
-            var v: Int64 = 0
-            for k in digitsStart..<j {
-                let digit = Int64(bytes[k] - 0x30)
-                let (shifted, o1) = v.multipliedReportingOverflow(by: 10)
-                let (next, o2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
-                if o1 || o2 { v = negative ? .min : .max; break }
-                v = next
-            }
-            if j - digitsStart > 1 && bytes[digitsStart] == UInt8(ascii: "0") { throw error(start, "integers must not have leading zeros") }
-            i = j
-            return (.integer(v, text: text), start)
         }
+        // Read from the bytes: at most one sign, then the digits.
+        let negative = bytes[start] == UInt8(ascii: "-")
+        let digitsStart = negative || bytes[start] == UInt8(ascii: "+") ? start + 1 : start
+        guard j > digitsStart else { throw error(start, "invalid integer '\(text(start..<j))'") }
+        // The grammar has no size limit; beyond 64 bits the value saturates (accumulated
+        // towards its sign, so that Int64.min itself is exact).
+        var v: Int64 = 0
+        for k in digitsStart..<j {
+            let digit = Int64(bytes[k] - 0x30)
+            let (shifted, o1) = v.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            if o1 || o2 { v = negative ? .min : .max; break }
+            v = next
+        }
+        if j - digitsStart > 1 && bytes[digitsStart] == UInt8(ascii: "0") { throw error(start, "integers must not have leading zeros") }
+        offset = j
+        return (.integer(v), start)
     }
 
-    /// `t'...'`, `h'...'` or `b'...'` starting at `i`.
+    /// `t'...'`, `h'...'` or `b'...'` starting at `offset`, checked on its bytes in place. None
+    /// can hold an escape (a quote or backslash is no digit of any of them); the text is made
+    /// only for the message of one that is not valid.
     private mutating func prefixedLiteral(_ kind: UInt8) throws(PatternError) -> (PatternToken, Int) {
-        let start = i
-        let (text, next) = try quoted(from: i + 1)
+        let start = offset
+        let (end, escaped) = try quoted(from: start + 1)
+        let content = UnsafeBufferPointer(rebasing: bytes[(start + 2)..<(end - 1)])
         let token: PatternToken
         switch kind {
         case UInt8(ascii: "t"):
-            guard Self.isTimestamp(text) else { throw error(start, "'\(text)' is not a valid timestamp literal (YYYY-MM-DDTHH:MM:SS[.s+]Z)") }
-            token = .timestamp(text)
+            guard !escaped, Self.isTimestamp(content) else {
+                throw error(start, "'\(unquoted(from: start, to: end, escaped: escaped))' is not a valid timestamp literal (YYYY-MM-DDTHH:MM:SS[.s+]Z)")
+            }
+            token = .timestamp
         case UInt8(ascii: "h"):
-            guard let bytes = HexText.bytes(text) else { throw error(start, "'\(text)' is not a valid hex literal (pairs of hexadecimal digits)") }
-            token = .hex(bytes)
+            guard !escaped, content.count % 2 == 0, content.allSatisfy(Self.isHexDigit) else {
+                throw error(start, "'\(unquoted(from: start, to: end, escaped: escaped))' is not a valid hex literal (pairs of hexadecimal digits)")
+            }
+            token = .hex
         default:
-            guard !text.isEmpty, Self.isBase64(text) else { throw error(start, "'\(text)' is not a valid binary literal (base64)") }
-            token = .binary(text)
+            guard !escaped, !content.isEmpty, Self.isBase64(content) else {
+                throw error(start, "'\(unquoted(from: start, to: end, escaped: escaped))' is not a valid binary literal (base64)")
+            }
+            token = .binary
         }
-        i = next
+        offset = end
         return (token, start)
     }
 
-    /// The text of the string literal whose opening quote is at `start`, and the offset after it.
-    private func quoted(from start: Int) throws(PatternError) -> (String, Int) {
-        var end = start + 1
-        while end < bytes.count, bytes[end] != UInt8(ascii: "'"), bytes[end] != UInt8(ascii: "\\") { end += 1 }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "'") { return (text((start + 1)..<end), end + 1) }
-        // Escapes: the text is copied piece by piece.
-        var unescaped: [UInt8] = Array(bytes[(start + 1)..<min(end, bytes.count)])
-        var j = end
+    private static func isHexDigit(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x30...0x39, 0x41...0x46, 0x61...0x66: true
+        default: false
+        }
+    }
+
+    /// The offset after the string literal whose opening quote is at `start`, and whether it
+    /// holds escapes; throws for an escape other than `\'` and `\\`, or no closing quote.
+    private func quoted(from start: Int) throws(PatternError) -> (Int, Bool) {
+        var j = start + 1
+        var escaped = false
         while j < bytes.count {
-            let c = bytes[j]
-            if c == UInt8(ascii: "\\") {
-                guard j + 1 < bytes.count, bytes[j + 1] == UInt8(ascii: "'") || bytes[j + 1] == UInt8(ascii: "\\") else {
-                    throw error(j, "invalid escape in a string literal (only \\' and \\\\ are allowed)")
-                }
-                unescaped.append(bytes[j + 1])
-                j += 2
+            // Eight bytes at a time while none is a quote or a backslash: most of a literal is
+            // plain text.
+            if j + 8 <= bytes.count, let base = bytes.baseAddress,
+               !Self.holdsQuoteOrBackslash(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) {
+                j += 8
                 continue
             }
-            if c == UInt8(ascii: "'") { return (String(decoding: unescaped, as: UTF8.self), j + 1) }
-            unescaped.append(c)
-            j += 1
+            // Byte by byte through the word that holds one (or the last few bytes).
+            let stop = min(j + 8, bytes.count)
+            while j < stop {
+                let c = bytes[j]
+                if c == UInt8(ascii: "'") { return (j + 1, escaped) }
+                if c == UInt8(ascii: "\\") {
+                    guard j + 1 < bytes.count, bytes[j + 1] == UInt8(ascii: "'") || bytes[j + 1] == UInt8(ascii: "\\") else {
+                        throw error(j, "invalid escape in a string literal (only \\' and \\\\ are allowed)")
+                    }
+                    escaped = true
+                    j += 2
+                    continue
+                }
+                j += 1
+            }
         }
         throw error(start, "unterminated string literal")
+    }
+
+    /// Whether one of the eight bytes of `word` may be a quote or a backslash (never false when
+    /// one is): a byte XORed with the one sought is zero, and subtracting one from each byte
+    /// then borrows into its high bit.
+    private static func holdsQuoteOrBackslash(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "'"))), backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
     }
 
     /// White space as the grammar's WS rule has it, Unicode spaces included.
@@ -302,29 +366,21 @@ struct PatternLexer {
         }
     }
 
-    static func isTimestamp(_ t: String) -> Bool {
-        // Read in place rather than copied out.
-        var t = t
-        return t.withUTF8(isTimestamp)
-    }
-
     private static func isTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         // YYYY-MM-DDTHH:MM:SS[.s+]Z with sane ranges.
-        func d(_ a: Int, _ n: Int) -> Int? {
-            guard a + n <= u.count, u[a..<(a + n)].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-            return u[a..<(a + n)].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        guard u.count >= 20, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[u.count - 1] == 0x5A else { return false }
+        /// The two digits at `k` as a number, or -1.
+        @inline(__always) func two(_ k: Int) -> Int {
+            isDigit(u[k]) && isDigit(u[k + 1]) ? Int(u[k] &- 0x30) &* 10 &+ Int(u[k + 1] &- 0x30) : -1
         }
-        guard u.count >= 20, let mo = d(5, 2), let dd = d(8, 2), let hh = d(11, 2), let mi = d(14, 2), let ss = d(17, 2), d(0, 4) != nil,
-              u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u.last == 0x5A,
-              (1...12).contains(mo), (1...31).contains(dd), hh < 24, mi < 60, ss < 61
+        let year = two(0), mo = two(5), dd = two(8), hh = two(11), mi = two(14), ss = two(17)
+        guard year >= 0, two(2) >= 0, (1...12).contains(mo), (1...31).contains(dd), (0..<24).contains(hh), (0..<60).contains(mi), (0..<61).contains(ss)
         else { return false }
         if u.count == 20 { return true }
-        return u[19] == 0x2E && u.count > 21 && u[20..<(u.count - 1)].allSatisfy { (0x30...0x39).contains($0) }
+        return u[19] == 0x2E && u.count > 21 && u[20..<(u.count - 1)].allSatisfy(isDigit)
     }
 
-
-    static func isBase64(_ t: String) -> Bool {
-        let u = Array(t.utf8)
+    private static func isBase64(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         guard u.count % 4 == 0 else { return false }
         var pad = 0
         for (i, c) in u.enumerated() {

@@ -13,8 +13,6 @@ public struct PatternParser {
     private var current: PatternToken = .end
     /// The byte offset of the current token.
     private var position = 0
-    /// The pattern, to turn the tokens' byte offsets into the character offsets errors report.
-    private let pattern: String
     private var depth = 0
     private var nodes = 0
 
@@ -30,12 +28,12 @@ public struct PatternParser {
         // instead of a copy made for each pattern.
         var text = pattern
         return try text.withUTF8 { bytes in
-            Result { () throws(PatternError) in try parse(pattern, bytes) }
+            Result { () throws(PatternError) in try parse(bytes) }
         }.get()
     }
 
-    private static func parse(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(PatternError) -> ObservationExpression {
-        var parser = PatternParser(pattern, bytes)
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(PatternError) -> ObservationExpression {
+        var parser = PatternParser(bytes)
         do throws(PatternError) {
             try parser.advance()
             let expression = try parser.observationExpressions()
@@ -49,9 +47,8 @@ public struct PatternParser {
         }
     }
 
-    private init(_ pattern: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.lexer = PatternLexer(bytes)
-        self.pattern = pattern
     }
 
     private mutating func advance() throws(PatternError) {
@@ -59,11 +56,19 @@ public struct PatternParser {
     }
 
     private func error(at byteOffset: Int, _ reason: String) -> PatternError {
-        PatternError(position: PatternLexer.scalarOffset(byteOffset, in: pattern.utf8), reason: reason)
+        PatternError(position: lexer.scalarOffset(byteOffset), reason: reason)
     }
 
     private func expected(_ what: String) -> PatternError {
         error(at: position, "expected \(what), found \(describe(current))")
+    }
+
+    /// The current token's text, as written.
+    private var tokenText: String { lexer.text(position..<lexer.offset) }
+
+    /// The text of the current token, a quoted literal, with its escapes undone.
+    private func literalText(escaped: Bool = false) -> String {
+        lexer.unquoted(from: position, to: lexer.offset, escaped: escaped)
     }
 
     private func describe(_ t: PatternToken) -> String {
@@ -78,12 +83,12 @@ public struct PatternParser {
         case .star: return "'*'"
         case .op(let o): return "'\(o.rawValue)'"
         case .keyword(let k): return k.rawValue
-        case .identifier(let s, _): return "'\(s)'"
-        case .string(let s): return "string '\(s)'"
-        case .integer(_, let text): return "number \(text)"
+        case .identifier: return "'\(tokenText)'"
+        case .string(let escaped): return "string '\(literalText(escaped: escaped))'"
+        case .integer: return "number \(tokenText)"
         case .float(let d): return "number \(d)"
         case .boolean(let b): return "\(b)"
-        case .timestamp(let t): return "timestamp t'\(t)'"
+        case .timestamp: return "timestamp t'\(literalText())'"
         case .hex: return "hex literal"
         case .binary: return "binary literal"
         case .end: return "the end of the pattern"
@@ -95,9 +100,15 @@ public struct PatternParser {
         if depth > Self.maxDepth { throw error(at: position, "parentheses nested deeper than \(Self.maxDepth) levels") }
     }
 
+    @inline(__always)
     private mutating func count() throws(PatternError) {
         nodes += 1
-        if nodes > Self.maxNodes { throw error(at: position, "more than \(Self.maxNodes) comparisons and observations in one pattern") }
+        if nodes > Self.maxNodes { throw tooMany() }
+    }
+
+    /// Kept out of `count`, which every comparison calls: the message is built only when thrown.
+    private func tooMany() -> PatternError {
+        error(at: position, "more than \(Self.maxNodes) comparisons and observations in one pattern")
     }
 
     private mutating func accept(keyword: PatternKeyword) throws(PatternError) -> Bool {
@@ -105,21 +116,33 @@ public struct PatternParser {
         return false
     }
 
+    // The operands of each operator are moved into its node (`consume`): the tree built so far
+    // was copied into the new node and then destroyed, a retain and a release of every box.
+
     private mutating func observationExpressions() throws(PatternError) -> ObservationExpression {
         var left = try observationOr()
-        while try accept(keyword: .followedBy) { left = .combined(.followedBy, left, try observationOr()) }
+        while try accept(keyword: .followedBy) {
+            let right = try observationOr()
+            left = .combined(.followedBy, consume left, right)
+        }
         return left
     }
 
     private mutating func observationOr() throws(PatternError) -> ObservationExpression {
         var left = try observationAnd()
-        while try accept(keyword: .or) { left = .combined(.or, left, try observationAnd()) }
+        while try accept(keyword: .or) {
+            let right = try observationAnd()
+            left = .combined(.or, consume left, right)
+        }
         return left
     }
 
     private mutating func observationAnd() throws(PatternError) -> ObservationExpression {
         var left = try qualifiedObservation()
-        while try accept(keyword: .and) { left = .combined(.and, left, try qualifiedObservation()) }
+        while try accept(keyword: .and) {
+            let right = try qualifiedObservation()
+            left = .combined(.and, consume left, right)
+        }
         return left
     }
 
@@ -160,27 +183,29 @@ public struct PatternParser {
                 // The grammar takes 0 (and the evaluator then refuses it: no window is that short).
                 let seconds: Double
                 switch current {
-                case .integer(let v, let text) where v >= 0 && !text.hasPrefix("-"): seconds = Double(v)
+                case .integer(let v) where v >= 0 && lexer.byte(position) != UInt8(ascii: "-"): seconds = Double(v)
                 case .float(let d) where d >= 0: seconds = d
                 default: throw expected("a number of seconds after WITHIN")
                 }
                 try advance()
                 guard try accept(keyword: .seconds) else { throw expected("SECONDS") }
-                expression = .qualified(expression, .within(seconds))
+                expression = .qualified(consume expression, .within(seconds))
             } else if try accept(keyword: .repeats) {
                 try once(.repeats, at: qualifierPosition)
-                guard case .integer(let v, let text) = current, v >= 0, !text.hasPrefix("-") else { throw expected("a whole number after REPEATS") }
+                guard case .integer(let v) = current, v >= 0, lexer.byte(position) != UInt8(ascii: "-") else { throw expected("a whole number after REPEATS") }
                 try advance()
                 guard try accept(keyword: .times) else { throw expected("TIMES") }
-                expression = .qualified(expression, .repeats(Int(min(v, Int64(Int32.max)))))
+                expression = .qualified(consume expression, .repeats(Int(min(v, Int64(Int32.max)))))
             } else if try accept(keyword: .start) {
                 try once(.start, at: qualifierPosition)
-                guard case .timestamp(let start) = current else { throw expected("a timestamp literal t'...' after START") }
+                guard case .timestamp = current else { throw expected("a timestamp literal t'...' after START") }
+                let start = literalText()
                 try advance()
                 guard try accept(keyword: .stop) else { throw expected("STOP") }
-                guard case .timestamp(let stop) = current else { throw expected("a timestamp literal t'...' after STOP") }
+                guard case .timestamp = current else { throw expected("a timestamp literal t'...' after STOP") }
+                let stop = literalText()
                 try advance()
-                expression = .qualified(expression, .startStop(start, stop))
+                expression = .qualified(consume expression, .startStop(start, stop))
             } else {
                 return expression
             }
@@ -189,13 +214,19 @@ public struct PatternParser {
 
     private mutating func comparisonOr() throws(PatternError) -> ComparisonExpression {
         var left = try comparisonAnd()
-        while try accept(keyword: .or) { left = .or(left, try comparisonAnd()) }
+        while try accept(keyword: .or) {
+            let right = try comparisonAnd()
+            left = .or(consume left, right)
+        }
         return left
     }
 
     private mutating func comparisonAnd() throws(PatternError) -> ComparisonExpression {
         var left = try propertyTest()
-        while try accept(keyword: .and) { left = .and(left, try propertyTest()) }
+        while try accept(keyword: .and) {
+            let right = try propertyTest()
+            left = .and(consume left, right)
+        }
         return left
     }
 
@@ -214,12 +245,12 @@ public struct PatternParser {
         if case .keyword(.not) = current {
             try advance()
             guard try accept(keyword: .exists) else { throw expected("EXISTS after a leading NOT") }
-            return .comparison(Comparison(path: try objectPath(), op: .exists, negated: true, value: nil))
+            return .comparison(Comparison(path: try objectPath().path, op: .exists, negated: true, value: nil))
         }
         if try accept(keyword: .exists) {
-            return .comparison(Comparison(path: try objectPath(), op: .exists, negated: false, value: nil))
+            return .comparison(Comparison(path: try objectPath().path, op: .exists, negated: false, value: nil))
         }
-        let path = try objectPath()
+        let (path, throughHashes) = try objectPath()
         let negated = try accept(keyword: .not)
         let op: ComparisonOperator
         switch current {
@@ -242,25 +273,27 @@ public struct PatternParser {
         case .in:
             value = try setLiteral()
         case .like, .matches, .isSubset, .isSuperset:
-            guard case .string(let s) = current else { throw expected("a string literal after \(op.rawValue)") }
+            guard case .string(let escaped) = current else { throw expected("a string literal after \(op.rawValue)") }
+            value = .string(literalText(escaped: escaped))
             try advance()
-            value = .string(s)
         case .exists:
             preconditionFailure("EXISTS is handled above")
         }
-        if let reason = HashLiterals.problem(path: path, op: op, value: value) { throw error(at: valuePosition, reason) }
+        // Only a path through `hashes` can compare a hash.
+        if throughHashes, let reason = HashLiterals.problem(path: path, op: op, value: value) { throw error(at: valuePosition, reason) }
         return .comparison(Comparison(path: path, op: op, negated: negated, value: value))
     }
 
     private mutating func literal(allowBoolean: Bool) throws(PatternError) -> PatternLiteral {
         let value: PatternLiteral
         switch current {
-        case .string(let s): value = .string(s)
-        case .integer(let v, _): value = .integer(v)
+        case .string(let escaped): value = .string(literalText(escaped: escaped))
+        case .integer(let v): value = .integer(v)
         case .float(let d): value = .float(d)
-        case .timestamp(let t): value = .timestamp(t)
-        case .hex(let b): value = .hex(b)
-        case .binary(let b): value = .binary(b)
+        case .timestamp: value = .timestamp(literalText())
+        // The lexer checked the digits.
+        case .hex: value = .hex(HexText.bytes(literalText()) ?? [])
+        case .binary: value = .binary(literalText())
         case .boolean(let b) where allowBoolean: value = .boolean(b)
         default: throw expected(allowBoolean ? "a literal" : "an orderable literal (string, number, timestamp, hex or binary)")
         }
@@ -273,6 +306,8 @@ public struct PatternParser {
         try advance()
         var elements: [PatternLiteral] = []
         if case .rparen = current { try advance(); return .set(elements) }
+        // Sets hold a few literals: one allocation instead of growing from one.
+        elements.reserveCapacity(4)
         while true {
             elements.append(try literal(allowBoolean: true))
             if case .comma = current { try advance(); continue }
@@ -282,34 +317,42 @@ public struct PatternParser {
         }
     }
 
-    private mutating func objectPath() throws(PatternError) -> ObjectPath {
-        guard case .identifier(let type, _) = current else { throw expected("an object path such as ipv4-addr:value") }
+    /// The object path at the current token, and whether one of its steps is `hashes`.
+    private mutating func objectPath() throws(PatternError) -> (path: ObjectPath, throughHashes: Bool) {
+        guard case .identifier = current else { throw expected("an object path such as ipv4-addr:value") }
+        let type = tokenText
         try advance()
         guard case .colon = current else { throw expected("':' after the object type '\(type)'") }
         try advance()
         var steps: [PathStep] = []
         // Most paths have a few steps: one allocation instead of growing from one.
         steps.reserveCapacity(4)
-        switch current {
-        case .identifier(let name, hyphen: false): steps.append(.property(name))
-        case .string(let name): steps.append(.property(name))
-        default: throw expected("a property name after '\(type):'")
+        var throughHashes = false
+        /// The property name at the current token, if it is one.
+        func propertyName() -> String? {
+            let name: String
+            switch current {
+            case .identifier(hyphen: false): name = tokenText
+            case .string(let escaped): name = literalText(escaped: escaped)
+            default: return nil
+            }
+            if name.utf8.count == 6 && name == "hashes" { throughHashes = true }
+            return name
         }
+        guard let first = propertyName() else { throw expected("a property name after '\(type):'") }
+        steps.append(.property(first))
         try advance()
         while true {
             switch current {
             case .dot:
                 try advance()
-                switch current {
-                case .identifier(let name, hyphen: false): steps.append(.property(name))
-                case .string(let name): steps.append(.property(name))
-                default: throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')")
-                }
+                guard let name = propertyName() else { throw expected("a property name after '.' (quote names with hyphens: 'SHA-256')") }
+                steps.append(.property(name))
                 try advance()
             case .lbracket:
                 try advance()
                 switch current {
-                case .integer(let n, _): steps.append(.index(Int(n)))
+                case .integer(let n): steps.append(.index(Int(n)))
                 case .star: steps.append(.anyIndex)
                 default: throw expected("a list index or '*'")
                 }
@@ -317,7 +360,7 @@ public struct PatternParser {
                 guard case .rbracket = current else { throw expected("']' after a list index") }
                 try advance()
             default:
-                return ObjectPath(objectType: type, steps: steps)
+                return (ObjectPath(objectType: type, steps: steps), throughHashes)
             }
         }
     }
