@@ -41,7 +41,7 @@ extension Context {
         let type = compiled.path.path.objectType
         let notExists = compiled.op == .exists && compiled.negated
         var passed = SmallBitSet()
-        for i in o.members.indices where o.members[i].type == type {
+        for i in o.members.indices where o.members[i].isOf(type) {
             guard let value = CompiledPath.walk(o.members[i].object, steps) else { continue }
             if notExists {
                 passed.insert(i)
@@ -57,7 +57,7 @@ extension Context {
     private static func roots(_ compiled: CompiledComparison, _ hops: [CompiledPath.Hop], _ o: Observation) throws(EvaluationError) -> SmallBitSet {
         let type = compiled.path.path.objectType
         var reached: [Reached] = []
-        for i in o.members.indices where o.members[i].type == type {
+        for i in o.members.indices where o.members[i].isOf(type) {
             if let value = try CompiledPath.follow(o.members[i].object, hops, in: o) { reached.append(Reached(root: i, value: value)) }
         }
         var passed = SmallBitSet()
@@ -76,13 +76,13 @@ extension Context {
         let type = compiled.path.path.objectType
         var passed = SmallBitSet()
         if compiled.op == .exists && compiled.negated {
-            for i in o.members.indices where o.members[i].type == type {
+            for i in o.members.indices where o.members[i].isOf(type) {
                 if try reaches(.object(o.members[i].object), steps, { _ in true }) { passed.insert(i) }
             }
             return absent(type, passed, o)
         }
         let kind = compiled.path.valueKind
-        for i in o.members.indices where o.members[i].type == type {
+        for i in o.members.indices where o.members[i].isOf(type) {
             let found = try reaches(.object(o.members[i].object), steps) { (value) throws(EvaluationError) in
                 try holds(compiled, value: Operand.from(value, kind: kind))
             }
@@ -120,7 +120,7 @@ extension Context {
     /// The objects of `type` not in `present`.
     private static func absent(_ type: String, _ present: SmallBitSet, _ o: Observation) -> SmallBitSet {
         var out = SmallBitSet()
-        for i in o.members.indices where o.members[i].type == type && !present.contains(i) { out.insert(i) }
+        for i in o.members.indices where o.members[i].isOf(type) && !present.contains(i) { out.insert(i) }
         return out
     }
 

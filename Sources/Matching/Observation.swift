@@ -27,6 +27,15 @@ public struct Observation: Sendable {
         let key: String
         let object: JSONObject
         let type: String?
+
+        /// Whether the object is of `type`. Lengths first: every comparison filters on its
+        /// type, most objects are of another, and two different strings cost a call into the
+        /// runtime to compare where their lengths (held in the string itself) mostly differ.
+        @inline(__always)
+        func isOf(_ type: String) -> Bool {
+            guard let own = self.type else { return false }
+            return own.utf8.count == type.utf8.count && own == type
+        }
     }
 
     /// Object count above which references are resolved through a hash index.

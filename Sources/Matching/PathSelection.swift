@@ -10,7 +10,7 @@ struct Selection {
     /// The values `path` reaches in `observation`.
     static func select(_ path: ObjectPath, in observation: Observation) throws(EvaluationError) -> Selection {
         var roots: [(root: Int, values: [JSONValue])] = []
-        for (i, member) in observation.members.enumerated() where member.type == path.objectType {
+        for (i, member) in observation.members.enumerated() where member.isOf(path.objectType) {
             // The first step reads the root itself: no list is made to hold it.
             guard let first = path.steps.first else {
                 roots.append((i, [.object(member.object)]))
