@@ -120,6 +120,12 @@ struct CompiledPath: Sendable {
 
     /// The value a path of plain property steps reaches from `object`, or nil.
     static func walk(_ object: JSONObject, _ steps: [PathStep]) -> JSONValue? {
+        // Most paths are one property (`file:name`): read from the object where it is, without
+        // the copy of it that walking needs.
+        if steps.count == 1 {
+            guard case .property(let name) = steps[0] else { return nil }
+            return object[name]
+        }
         var current = object
         for k in steps.indices {
             guard case .property(let name) = steps[k], let value = current[name] else { return nil }
