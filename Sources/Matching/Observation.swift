@@ -31,6 +31,8 @@ public struct Observation: Sendable {
         /// Whether the object is of `type`. Lengths first: every comparison filters on its
         /// type, most objects are of another, and two different strings cost a call into the
         /// runtime to compare where their lengths (held in the string itself) mostly differ.
+        /// Spellings of different lengths that Unicode deems equivalent (KELVIN SIGN for `K`)
+        /// are told apart, as stix2-matcher's code-point comparison tells them apart.
         @inline(__always)
         func isOf(_ type: String) -> Bool {
             guard let own = self.type else { return false }

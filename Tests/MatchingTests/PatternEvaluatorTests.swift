@@ -52,6 +52,17 @@ struct PatternEvaluatorTests {
         #expect(try matches("[domain-name:resolves_to_refs[0].value = '10.0.0.1' AND domain-name:value = 'evil.example']"))
     }
 
+    @Test("object types compare code point by code point, as stix2-matcher's: KELVIN SIGN is not K")
+    func typesCompareExactly() throws {
+        func observed(type: String) throws -> [Observation] {
+            let json = #"[{"type": "observed-data", "id": "observed-data--1", "first_observed": "2020-01-01T00:00:00Z", "last_observed": "2020-01-01T00:00:00Z", "number_observed": 1, "object_refs": ["x--1"]}, {"type": "\#(type)", "id": "x--1", "name": "a"}]"#
+            return try Observation.from(JSONParser.parse(Array(json.utf8)).arrayValue!)
+        }
+        let evaluator = try PatternEvaluator(pattern: "[Kx:name = 'a']")
+        #expect(try evaluator.matches(observed(type: "Kx")))
+        #expect(try !evaluator.matches(observed(type: "\u{212A}x")), "U+212A is canonically equivalent to K, but another type to stix2-matcher")
+    }
+
     @Test("CIDR for IPv4 and IPv6")
     func cidr() throws {
         #expect(try matches("[ipv4-addr:value ISSUBSET '10.0.0.0/8']"))
