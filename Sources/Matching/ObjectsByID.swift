@@ -1,3 +1,4 @@
+import Patterning
 import STIX
 
 /// The SCOs given alongside observed-data, found by id; when an id repeats, the last object
@@ -65,10 +66,7 @@ struct ObjectsByID {
             }
             return tail ^ UInt64(truncatingIfNeeded: bytes.count) << 56
         }
-        // Native strings lend their bytes without the copy `withUTF8` needs a variable for.
-        if let found = id.utf8.withContiguousStorageIfAvailable(of) { return found }
-        var id = id
-        return id.withUTF8(of)
+        return id.withUTF8Bytes(of)
     }
 }
 

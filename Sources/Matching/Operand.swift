@@ -134,13 +134,7 @@ enum Operand: Hashable {
             }
             return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
         }
-        // Native strings lend their bytes as they are; copies for `withUTF8` cost a retain each.
-        if let order = x.utf8.withContiguousStorageIfAvailable({ a in y.utf8.withContiguousStorageIfAvailable { b in compare(a, b) } }),
-           let order {
-            return order
-        }
-        var x = x, y = y
-        return x.withUTF8 { a in y.withUTF8 { b in compare(a, b) } }
+        return x.withUTF8Bytes { a in y.withUTF8Bytes { b in compare(a, b) } }
     }
 
     static func lexicographic<T: Comparable>(_ x: [T], _ y: [T]) -> Int {

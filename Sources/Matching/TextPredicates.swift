@@ -177,8 +177,7 @@ struct AddressRange: Equatable, Sendable {
     init?(_ text: String) {
         // Read from the bytes in place: ISSUBSET reads every value it tests, and slicing and
         // copying the text out cost more than parsing it.
-        let read = text.utf8.withContiguousStorageIfAvailable(Self.range)
-        guard let parsed = read ?? { var text = text; return text.withUTF8(Self.range) }() else { return nil }
+        guard let parsed = text.withUTF8Bytes(Self.range) else { return nil }
         (bytes, prefix) = parsed
     }
 

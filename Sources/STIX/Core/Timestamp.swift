@@ -24,11 +24,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses STIX/TAXII timestamp text, or returns the reason it is not one.
     public static func parse(_ text: String) -> Result<Timestamp, TimestampError> {
         // Read in place: observed data carries two per object, and copying the bytes out cost
-        // more than parsing them. Native strings lend their bytes without the copy (and its
-        // retain) that `withUTF8` needs a variable for.
-        if let parsed = text.utf8.withContiguousStorageIfAvailable(parse) { return parsed }
-        var text = text
-        return text.withUTF8 { parse($0) }
+        // more than parsing them.
+        text.withUTF8Bytes(parse)
     }
 
     private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Result<Timestamp, TimestampError> {
