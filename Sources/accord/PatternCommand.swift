@@ -60,29 +60,18 @@ struct PatternCommand: ParsableCommand {
         @Flag(help: "With JSON lines: print on standard error the time spent parsing patterns, building observations and evaluating (JSON reading and writing left out).")
         var timing = false
 
+        @Flag(help: "With --timing: read every line first and evaluate them all once, untimed, before the timed pass (a benchmark's warm-up round: first-use costs of the runtime and a cold process are left out, as an in-process peer's later rounds leave them out).")
+        var warmUp = false
+
         func run() throws {
             guard let pattern = arguments.first else {
                 var spent = Duration.zero, evaluating = Duration.zero
                 var pairs = 0
                 let clock = ContinuousClock()
-                try JSONLines.each { line, out in
-                    guard let pattern = line["pattern"]?.stringValue, let observed = line["observed"]?.arrayValue else {
-                        out.write(#"{"error":"each line needs \"pattern\" and an \"observed\" list"}"#)
-                        return
-                    }
-                    let started = clock.now
-                    let answer: String
-                    do {
-                        let evaluator = try PatternEvaluator(pattern: pattern)
-                        // A matcher prepares each pattern once and evaluates it many times:
-                        // evaluation alone is timed too.
-                        let prepared = clock.now
-                        answer = try evaluator.matches(Observation.from(observed)) ? #"{"match":true}"# : #"{"match":false}"#
-                        evaluating += clock.now - prepared
-                    } catch {
-                        answer = #"{"error":\#(Terminal.jsonString(Self.message(error)))}"#
-                    }
-                    spent += clock.now - started
+                try JSONLines.each(warmUp: warmUp ? { _ = Self.answer($0, clock) } : nil) { line, out in
+                    let (answer, whole, evaluation) = Self.answer(line, clock)
+                    spent += whole
+                    evaluating += evaluation
                     pairs += 1
                     out.write(answer)
                 }
@@ -111,6 +100,28 @@ struct PatternCommand: ParsableCommand {
             if !matched { throw ExitCode(1) }
         }
 
+        /// The answer line for one `{"pattern", "observed"}` input line, with the time spent on it
+        /// as a whole and on evaluating the prepared pattern.
+        static func answer(_ line: JSONValue, _ clock: ContinuousClock) -> (String, Duration, Duration) {
+            guard let pattern = line["pattern"]?.stringValue, let observed = line["observed"]?.arrayValue else {
+                return (#"{"error":"each line needs \"pattern\" and an \"observed\" list"}"#, .zero, .zero)
+            }
+            let started = clock.now
+            let answer: String
+            var evaluating = Duration.zero
+            do {
+                let evaluator = try PatternEvaluator(pattern: pattern)
+                // A matcher prepares each pattern once and evaluates it many times:
+                // evaluation alone is timed too.
+                let prepared = clock.now
+                answer = try evaluator.matches(Observation.from(observed)) ? #"{"match":true}"# : #"{"match":false}"#
+                evaluating = clock.now - prepared
+            } catch {
+                answer = #"{"error":\#(Terminal.jsonString(Self.message(error)))}"#
+            }
+            return (answer, clock.now - started, evaluating)
+        }
+
         /// The reason an evaluation failed; the errors patterns and data throw are told apart
         /// by type, since describing an arbitrary error goes through the runtime's slow
         /// conformance checks (a few percent of evaluating a corpus with some failing pairs).
@@ -128,18 +139,26 @@ struct PatternCommand: ParsableCommand {
 /// Reading JSON lines on standard input and answering one line each, in order.
 enum JSONLines {
     /// Calls `answer` for each non-empty input line with its parsed value; a line that is not
-    /// JSON gets an error line.
-    static func each(_ answer: (JSONValue, OutputBuffer) -> Void) throws {
+    /// JSON gets an error line. With `warmUp`, every line is read first and given to `warmUp`,
+    /// then to `answer`.
+    static func each(warmUp: ((JSONValue) -> Void)? = nil, _ answer: (JSONValue, OutputBuffer) -> Void) throws {
         let out = OutputBuffer()
-        while let line = readLine(strippingNewline: true) {
-            if line.allSatisfy(\.isWhitespace) { continue }
-            do {
-                answer(try JSONParser.parse(Array(line.utf8)), out)
-            } catch {
-                out.write(#"{"error":\#(Terminal.jsonString("the line is not JSON: \(error)"))}"#)
+        func parsed(_ line: String) -> Result<JSONValue, any Error> { Result { try JSONParser.parse(Array(line.utf8)) } }
+        func write(_ line: Result<JSONValue, any Error>) {
+            switch line {
+            case .success(let value): answer(value, out)
+            case .failure(let error): out.write(#"{"error":\#(Terminal.jsonString("the line is not JSON: \(error)"))}"#)
             }
             out.write("\n")
         }
+        var lines: [Result<JSONValue, any Error>] = []
+        while let line = readLine(strippingNewline: true) {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            if warmUp == nil { write(parsed(line)) } else { lines.append(parsed(line)) }
+        }
+        guard let warmUp else { return out.flush() }
+        for case .success(let value) in lines { warmUp(value) }
+        for line in lines { write(line) }
         out.flush()
     }
 }

@@ -233,13 +233,13 @@ class AccordRun:
         self.seconds = 0.0
 
 
-def run_accord(accord, sub, payload_lines):
+def run_accord(accord, sub, payload_lines, flags=()):
     """Runs `accord pattern <sub>` once with all lines on stdin."""
     run = AccordRun()
     data = ("\n".join(payload_lines) + "\n").encode("utf-8")
     t = time.time()
     try:
-        proc = subprocess.run([accord, "pattern", sub], input=data, stdout=subprocess.PIPE,
+        proc = subprocess.run([accord, "pattern", sub, *flags], input=data, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=ACCORD_TIMEOUT)
         out, err, run.status = proc.stdout, proc.stderr, proc.returncode
     except OSError as e:
@@ -482,6 +482,17 @@ def main(argv=None):
         bad = [c for c in cases if c.got == "error" and not (c.got_detail or "").strip()]
         check(not bad, "accord's {\"error\": ...} lines carry a message", "%d without one, e.g. %s"
               % (len(bad), bad[0].pattern if bad else ""))
+    # The benchmark's run (--timing --warm-up reads every line, evaluates all once untimed, then
+    # answers): the same answers, in order, and the time of exactly the pairs given.
+    wrun = run_accord(args.accord, "match", [pc.dumps({"pattern": c.pattern, "observed": c.observed}) for c in cases],
+                      flags=("--timing", "--warm-up"))
+    check(not wrun.problem and wrun.lines == mrun.lines,
+          "accord pattern match --timing --warm-up answers as the plain run does, line for line",
+          wrun.problem or "%d of %d lines differ" % (sum(a != b for a, b in zip(wrun.lines, mrun.lines))
+                                                     + abs(len(wrun.lines) - len(mrun.lines)), len(mrun.lines)))
+    timed = _re.search(r"evaluated (\d+) pairs in [0-9.]+ ms", wrun.stderr)
+    check(timed is not None and int(timed.group(1)) == len(cases),
+          "--timing reports the %d pairs evaluated" % len(cases), wrun.stderr[-500:])
     if m_known:
         print("\n== known (intentional) match differences: %d ==" % len(m_known))
         by_clause = collections.Counter(clause for _, clause in m_known)
