@@ -63,12 +63,26 @@ struct PatternCommand: ParsableCommand {
         @Flag(help: "With --timing: read every line first and evaluate them all once, untimed, before the timed pass (a benchmark's warm-up round: first-use costs of the runtime and a cold process are left out, as an in-process peer's later rounds leave them out).")
         var warmUp = false
 
+        @Option(help: "With --timing: evaluate every line this many times (answering once) and report the time of one pass, averaged; a benchmark's long round, as exposed to other work on the host as a slower peer's round is.")
+        var passes = 1
+
+        func validate() throws {
+            guard passes >= 1 else { throw ValidationError("--passes needs at least 1") }
+            guard (passes == 1 && !warmUp) || timing else { throw ValidationError("--passes and --warm-up go with --timing") }
+        }
+
         func run() throws {
             guard let pattern = arguments.first else {
                 var spent = Duration.zero, evaluating = Duration.zero
                 var pairs = 0
                 let clock = ContinuousClock()
-                try JSONLines.each(warmUp: warmUp ? { _ = Self.answer($0, clock) } : nil) { line, out in
+                // Rehearsals are passes whose answers are not written: the untimed warm-up
+                // first, then every timed pass but the one that answers.
+                let untimed = warmUp ? 1 : 0
+                try JSONLines.each(rehearsals: untimed + passes - 1, rehearse: { line, rehearsal in
+                    let (_, whole, evaluation) = Self.answer(line, clock)
+                    if rehearsal >= untimed { spent += whole; evaluating += evaluation }
+                }) { line, out in
                     let (answer, whole, evaluation) = Self.answer(line, clock)
                     spent += whole
                     evaluating += evaluation
@@ -77,9 +91,11 @@ struct PatternCommand: ParsableCommand {
                 }
                 if timing {
                     func ms(_ d: Duration) -> String {
-                        String(format: "%.1f", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+                        let total = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+                        return String(format: "%.1f", total / Double(passes))
                     }
-                    Terminal.note("evaluated \(pairs) pairs in \(ms(spent)) ms (pattern parsing, observation building and evaluation); \(ms(evaluating)) ms of it building observations and evaluating prepared patterns")
+                    let how = passes > 1 ? " (a pass, the mean of \(passes))" : ""
+                    Terminal.note("evaluated \(pairs) pairs in \(ms(spent)) ms\(how) (pattern parsing, observation building and evaluation); \(ms(evaluating)) ms of it building observations and evaluating prepared patterns")
                 }
                 return
             }
@@ -139,9 +155,10 @@ struct PatternCommand: ParsableCommand {
 /// Reading JSON lines on standard input and answering one line each, in order.
 enum JSONLines {
     /// Calls `answer` for each non-empty input line with its parsed value; a line that is not
-    /// JSON gets an error line. With `warmUp`, every line is read first and given to `warmUp`,
-    /// then to `answer`.
-    static func each(warmUp: ((JSONValue) -> Void)? = nil, _ answer: (JSONValue, OutputBuffer) -> Void) throws {
+    /// JSON gets an error line. With `rehearsals`, every line is read first and given to
+    /// `rehearse` that many times (with the rehearsal's number, from 0), then to `answer`.
+    static func each(rehearsals: Int = 0, rehearse: (JSONValue, Int) -> Void = { _, _ in },
+                     _ answer: (JSONValue, OutputBuffer) -> Void) throws {
         let out = OutputBuffer()
         func parsed(_ line: String) -> Result<JSONValue, any Error> { Result { try JSONParser.parse(Array(line.utf8)) } }
         func write(_ line: Result<JSONValue, any Error>) {
@@ -154,10 +171,11 @@ enum JSONLines {
         var lines: [Result<JSONValue, any Error>] = []
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy(\.isWhitespace) { continue }
-            if warmUp == nil { write(parsed(line)) } else { lines.append(parsed(line)) }
+            if rehearsals == 0 { write(parsed(line)) } else { lines.append(parsed(line)) }
         }
-        guard let warmUp else { return out.flush() }
-        for case .success(let value) in lines { warmUp(value) }
+        for rehearsal in 0..<rehearsals {
+            for case .success(let value) in lines { rehearse(value, rehearsal) }
+        }
         for line in lines { write(line) }
         out.flush()
     }
