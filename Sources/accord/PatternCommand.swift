@@ -156,25 +156,27 @@ struct PatternCommand: ParsableCommand {
 enum JSONLines {
     /// Calls `answer` for each non-empty input line with its parsed value; a line that is not
     /// JSON gets an error line. With `rehearsals`, every line is read first and given to
-    /// `rehearse` that many times (with the rehearsal's number, from 0), then to `answer`.
+    /// `rehearse` that many times (with the rehearsal's number, from 0), then to `answer`. Each
+    /// time a line is parsed anew just before its call, as when answering as it is read: a
+    /// value is met fresh from parsing, not cold from a store of every line.
     static func each(rehearsals: Int = 0, rehearse: (JSONValue, Int) -> Void = { _, _ in },
                      _ answer: (JSONValue, OutputBuffer) -> Void) throws {
         let out = OutputBuffer()
         func parsed(_ line: String) -> Result<JSONValue, any Error> { Result { try JSONParser.parse(Array(line.utf8)) } }
-        func write(_ line: Result<JSONValue, any Error>) {
-            switch line {
+        func write(_ line: String) {
+            switch parsed(line) {
             case .success(let value): answer(value, out)
             case .failure(let error): out.write(#"{"error":\#(Terminal.jsonString("the line is not JSON: \(error)"))}"#)
             }
             out.write("\n")
         }
-        var lines: [Result<JSONValue, any Error>] = []
+        var lines: [String] = []
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy(\.isWhitespace) { continue }
-            if rehearsals == 0 { write(parsed(line)) } else { lines.append(parsed(line)) }
+            if rehearsals == 0 { write(line) } else { lines.append(line) }
         }
         for rehearsal in 0..<rehearsals {
-            for case .success(let value) in lines { rehearse(value, rehearsal) }
+            for line in lines { if case .success(let value) = parsed(line) { rehearse(value, rehearsal) } }
         }
         for line in lines { write(line) }
         out.flush()
