@@ -69,6 +69,9 @@ struct PatternCommand: ParsableCommand {
         func validate() throws {
             guard passes >= 1 else { throw ValidationError("--passes needs at least 1") }
             guard (passes == 1 && !warmUp) || timing else { throw ValidationError("--passes and --warm-up go with --timing") }
+            guard arguments.isEmpty || !timing else {
+                throw ValidationError("--timing, --warm-up and --passes time JSON lines on standard input; give no pattern argument")
+            }
         }
 
         func run() throws {
@@ -80,13 +83,15 @@ struct PatternCommand: ParsableCommand {
                 // first, then every timed pass but the one that answers.
                 let untimed = warmUp ? 1 : 0
                 try JSONLines.each(rehearsals: untimed + passes - 1, rehearse: { line, rehearsal in
-                    let (_, whole, evaluation) = Self.answer(line, clock)
-                    if rehearsal >= untimed { spent += whole; evaluating += evaluation }
+                    let (_, time) = Self.answer(line, clock)
+                    if rehearsal >= untimed, let time { spent += time.whole; evaluating += time.evaluating }
                 }) { line, out in
-                    let (answer, whole, evaluation) = Self.answer(line, clock)
-                    spent += whole
-                    evaluating += evaluation
-                    pairs += 1
+                    let (answer, time) = Self.answer(line, clock)
+                    if let time {
+                        spent += time.whole
+                        evaluating += time.evaluating
+                        pairs += 1
+                    }
                     out.write(answer)
                 }
                 if timing {
@@ -117,10 +122,10 @@ struct PatternCommand: ParsableCommand {
         }
 
         /// The answer line for one `{"pattern", "observed"}` input line, with the time spent on it
-        /// as a whole and on evaluating the prepared pattern.
-        static func answer(_ line: JSONValue, _ clock: ContinuousClock) -> (String, Duration, Duration) {
+        /// as a whole and on evaluating the prepared pattern (nil for a line that is no pair).
+        static func answer(_ line: JSONValue, _ clock: ContinuousClock) -> (String, (whole: Duration, evaluating: Duration)?) {
             guard let pattern = line["pattern"]?.stringValue, let observed = line["observed"]?.arrayValue else {
-                return (#"{"error":"each line needs \"pattern\" and an \"observed\" list"}"#, .zero, .zero)
+                return (#"{"error":"each line needs \"pattern\" and an \"observed\" list"}"#, nil)
             }
             let started = clock.now
             let answer: String
@@ -135,7 +140,7 @@ struct PatternCommand: ParsableCommand {
             } catch {
                 answer = #"{"error":\#(Terminal.jsonString(Self.message(error)))}"#
             }
-            return (answer, clock.now - started, evaluating)
+            return (answer, (clock.now - started, evaluating))
         }
 
         /// The reason an evaluation failed; the errors patterns and data throw are told apart

@@ -487,13 +487,23 @@ def main(argv=None):
     # time of exactly the pairs given.
     wrun = run_accord(args.accord, "match", [pc.dumps({"pattern": c.pattern, "observed": c.observed}) for c in cases],
                       flags=("--timing", "--warm-up", "--passes", "2"))
-    check(not wrun.problem and wrun.lines == mrun.lines,
+    check(not wrun.problem and wrun.status == 0 and wrun.lines == mrun.lines,
           "accord pattern match --timing --warm-up --passes 2 answers as the plain run does, line for line",
           wrun.problem or "%d of %d lines differ" % (sum(a != b for a, b in zip(wrun.lines, mrun.lines))
                                                      + abs(len(wrun.lines) - len(mrun.lines)), len(mrun.lines)))
     timed = _re.search(r"evaluated (\d+) pairs in [0-9.]+ ms \(a pass, the mean of 2\)", wrun.stderr)
     check(timed is not None and int(timed.group(1)) == len(cases),
           "--timing reports the %d pairs evaluated, a pass's time the mean of two" % len(cases), wrun.stderr[-500:])
+    # Lines that are no pair (not JSON, no pattern, blank) get the same answers with passes, and
+    # are not counted as pairs evaluated.
+    odd = [pc.dumps({"pattern": cases[0].pattern, "observed": cases[0].observed}), "not json", "   ",
+           '{"pattern": "[x:y = 1]"}', pc.dumps({"pattern": cases[1].pattern, "observed": cases[1].observed})]
+    plain, passed = run_accord(args.accord, "match", odd), run_accord(args.accord, "match", odd, flags=("--timing", "--passes", "3"))
+    counted = _re.search(r"evaluated (\d+) pairs in", passed.stderr)
+    check(not plain.problem and not passed.problem and len(plain.lines) == 4 and passed.lines == plain.lines
+          and counted is not None and counted.group(1) == "2",
+          "with --passes, lines that are no pair get the plain run's answers, blank lines none, and only pairs are counted",
+          "plain %r; with passes %r; %s" % (plain.lines, passed.lines, passed.stderr[-300:]))
     if m_known:
         print("\n== known (intentional) match differences: %d ==" % len(m_known))
         by_clause = collections.Counter(clause for _, clause in m_known)
