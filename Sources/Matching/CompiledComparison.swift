@@ -21,11 +21,14 @@ final class CompiledComparison: Sendable {
     final class Special: Sendable {
         /// The elements of an IN set (one kind; numbers may mix).
         let set: [Operand]
+        /// The pattern of LIKE.
         let like: LikePattern?
+        /// The expression of MATCHES.
         let regex: RegexPattern?
         /// The range of ISSUBSET and ISSUPERSET.
         let range: AddressRange?
 
+        /// Holds the one part its operator uses.
         init(set: [Operand] = [], like: LikePattern? = nil, regex: RegexPattern? = nil, range: AddressRange? = nil) {
             (self.set, self.like, self.regex, self.range) = (set, like, regex, range)
         }
@@ -33,7 +36,9 @@ final class CompiledComparison: Sendable {
 
     /// The elements of an IN set (empty for other operators).
     var set: [Operand] { special?.set ?? [] }
+    /// The pattern of LIKE.
     var like: LikePattern? { special?.like }
+    /// The expression of MATCHES.
     var regex: RegexPattern? { special?.regex }
     /// The range of ISSUBSET and ISSUPERSET.
     var range: AddressRange? { special?.range }
