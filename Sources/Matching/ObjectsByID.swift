@@ -78,8 +78,7 @@ struct ObjectKey: Hashable {
     init(_ id: String) { self.id = id }
 
     func hash(into hasher: inout Hasher) {
-        var id = id
-        id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        id.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     static func == (a: ObjectKey, b: ObjectKey) -> Bool { same(a.id, b.id) }

@@ -1,3 +1,5 @@
+import Patterning
+
 /// What a bare observable on a line of a log or a feed is: an IPv4 or IPv6 address, a URL, an
 /// email address, a file hash (by length), a MAC address or a domain name. Classification reads
 /// the UTF-8 bytes once, without Foundation, since it runs for every line of large inputs.
@@ -17,8 +19,7 @@ public enum PlainObservable: Int, CaseIterable, Sendable {
 
     /// The kind of a bare value, or nil when it is none of the kinds above.
     public static func infer(_ text: String) -> PlainObservable? {
-        var text = text
-        return text.withUTF8 { infer(bytes: $0) }
+        text.withUTF8Bytes { infer(bytes: $0) }
     }
 
     /// The kind of a bare value given as UTF-8 bytes.

@@ -1,3 +1,5 @@
+import Patterning
+
 /// Regular expressions simple enough to match without ICU: a literal text (escaped punctuation
 /// allowed), optionally anchored with `^` and `$`, also case-insensitively after `(?i)`; `.{n}`,
 /// `.{n,}` or `.{n,m}` alone; literal texts joined by runs of `[A-Za-z]+` or `\d+`; and,
@@ -52,8 +54,7 @@ enum SimpleRegex: Sendable, Equatable {
     /// The simple form of `pattern` (already in normal form C), or nil for anything else.
     init?(_ pattern: borrowing String) {
         // Read from the text's bytes in place, not from a copy made for each expression.
-        var text = copy pattern
-        guard let form = text.withUTF8(Self.form) else { return nil }
+        guard let form = pattern.withUTF8Bytes(Self.form) else { return nil }
         self = form
     }
 
