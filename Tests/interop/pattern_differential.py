@@ -444,8 +444,8 @@ def main(argv=None):
 
     # ---- matching
     log("running accord pattern match on %d pairs..." % len(cases))
-    mrun = run_accord(args.accord, "match", [pc.dumps({"pattern": c.pattern, "observed": c.observed})
-                                             for c in cases])
+    match_lines = [pc.dumps({"pattern": c.pattern, "observed": c.observed}) for c in cases]
+    mrun = run_accord(args.accord, "match", match_lines)
     with open(os.path.join(workdir, "match_output.jsonl"), "w", encoding="utf-8") as f:
         f.write("\n".join(mrun.lines) + ("\n" if mrun.lines else ""))
     m_agree, m_known, m_fail, m_missing = compare(cases, mrun, decode_match_line, INTENTIONAL_MATCH, "match")
@@ -485,8 +485,7 @@ def main(argv=None):
     # The benchmark's run (--timing --warm-up --passes reads every line, evaluates all once
     # untimed, then times several passes and answers once): the same answers, in order, and the
     # time of exactly the pairs given.
-    wrun = run_accord(args.accord, "match", [pc.dumps({"pattern": c.pattern, "observed": c.observed}) for c in cases],
-                      flags=("--timing", "--warm-up", "--passes", "2"))
+    wrun = run_accord(args.accord, "match", match_lines, flags=("--timing", "--warm-up", "--passes", "2"))
     check(not wrun.problem and wrun.status == 0 and wrun.lines == mrun.lines,
           "accord pattern match --timing --warm-up --passes 2 answers as the plain run does, line for line",
           wrun.problem or "%d of %d lines differ" % (sum(a != b for a, b in zip(wrun.lines, mrun.lines))
@@ -496,8 +495,7 @@ def main(argv=None):
           "--timing reports the %d pairs evaluated, a pass's time the mean of two" % len(cases), wrun.stderr[-500:])
     # Lines that are no pair (not JSON, no pattern, blank) get the same answers with passes, and
     # are not counted as pairs evaluated.
-    odd = [pc.dumps({"pattern": cases[0].pattern, "observed": cases[0].observed}), "not json", "   ",
-           '{"pattern": "[x:y = 1]"}', pc.dumps({"pattern": cases[1].pattern, "observed": cases[1].observed})]
+    odd = [match_lines[0], "not json", "   ", '{"pattern": "[x:y = 1]"}', match_lines[1]]
     plain, passed = run_accord(args.accord, "match", odd), run_accord(args.accord, "match", odd, flags=("--timing", "--passes", "3"))
     counted = _re.search(r"evaluated (\d+) pairs in", passed.stderr)
     check(not plain.problem and not passed.problem and len(plain.lines) == 4 and passed.lines == plain.lines
